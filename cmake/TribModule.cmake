@@ -1,0 +1,46 @@
+# trib_add_module(<name> [SOURCES ...] [DEPS ...])
+#   Library target trib_<name> (alias trib::<name>) with public headers in
+#   <name>/include/tributary/<name>/ and private sources in <name>/src/.
+#   Without SOURCES the module is header-only (INTERFACE).
+function(trib_add_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target trib_${name})
+  if(M_SOURCES)
+    add_library(${target} STATIC ${M_SOURCES})
+    target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+    target_compile_options(${target} PRIVATE ${TRIB_WARNINGS})
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_link_libraries(${target} INTERFACE ${M_DEPS})
+  endif()
+  add_library(trib::${name} ALIAS ${target})
+endfunction()
+
+# trib_add_module_tests(<name> SOURCES ... [DEPS ...])
+#   One Catch2 binary <name>_tests per module, registered as one ctest entry.
+#   Tests run with the module's tests/ folder as TRIB_TEST_DATA for fixtures.
+function(trib_add_module_tests name)
+  if(NOT TRIB_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  if(NOT T_SOURCES)
+    message(WARNING "module ${name} has no tests yet")
+    return()
+  endif()
+  set(target ${name}_tests)
+  add_executable(${target} ${T_SOURCES})
+  target_link_libraries(${target} PRIVATE trib::${name} ${T_DEPS} trib_catch_main)
+  target_compile_options(${target} PRIVATE ${TRIB_WARNINGS})
+  target_compile_definitions(${target} PRIVATE
+    TRIB_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/tests")
+  add_test(NAME ${target} COMMAND ${target} --order rand --warn NoAssertions)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 600)
+  endif()
+  set_tests_properties(${target} PROPERTIES TIMEOUT ${T_TIMEOUT})
+endfunction()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs whatever Tributary needs that this Debian 12 machine lacks. Idempotent and
+# quiet when everything is there. The one place that lists the project's packages.
+set -euo pipefail
+
+# Build toolchain and libraries.
+packages=(
+  g++ cmake make pkg-config git ccache mold clang-format
+  libcaf-dev          # C++ Actor Framework 0.17.6
+  libsqlite3-dev      # group offsets and cluster metadata
+  libspdlog-dev       # logging
+  catch2              # unit tests (v2)
+  libtomlplusplus-dev # config files
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev # Kafka's compression codecs
+  libcli11-dev nlohmann-json3-dev                  # CLI and JSON
+  librdkafka-dev kcat # a real Kafka client and its mock cluster, for golden bytes and tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
