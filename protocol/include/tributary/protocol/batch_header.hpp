@@ -35,6 +35,7 @@ inline constexpr int16_t attr_transactional = 0x10;
 inline constexpr int16_t attr_control = 0x20;
 inline constexpr int16_t attr_delete_horizon = 0x40;
 
+/// The decoded fixed fields of one batch: a plain value, owned by whoever parsed it.
 struct batch_header {
   int64_t base_offset = 0;
   int32_t batch_length = 0; // bytes after the batch_length field
@@ -51,7 +52,10 @@ struct batch_header {
   int32_t records_count = 0;
 
   size_t total_size() const { return batch_overhead + static_cast<size_t>(batch_length); }
-  int64_t last_offset() const { return base_offset + last_offset_delta; }
+  int64_t last_offset() const { // wraps instead of overflowing on hostile input
+    return static_cast<int64_t>(static_cast<uint64_t>(base_offset) +
+                                static_cast<uint64_t>(static_cast<int64_t>(last_offset_delta)));
+  }
   compression_codec codec() const { return compression_codec(attributes & attr_codec_mask); }
   timestamp_type ts_type() const {
     return (attributes & attr_timestamp_type) ? timestamp_type::log_append_time
@@ -59,6 +63,7 @@ struct batch_header {
   }
   bool is_transactional() const { return attributes & attr_transactional; }
   bool is_control() const { return attributes & attr_control; }
+  bool has_delete_horizon() const { return attributes & attr_delete_horizon; }
 };
 
 /// Reads the header fields; checks only that 61 bytes are there and the magic is 2.
