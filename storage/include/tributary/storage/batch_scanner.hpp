@@ -16,7 +16,7 @@ namespace tributary::storage {
 
 struct scanned_batch {
   protocol::batch_header header;
-  uint64_t position = 0;        // of the batch in the file
+  uint64_t position = 0;           // of the batch in the file
   const std::byte* data = nullptr; // whole batch, valid until next(); only in validate mode
 };
 

@@ -33,7 +33,7 @@ public:
   /// fdatasync files, fsync the folder when needed, write the recovery-point checkpoint.
   result<void> execute();
 
-  offset target() const { return target_; }  // recovery point once completed
+  offset target() const { return target_; } // recovery point once completed
   bool is_executed() const { return is_executed_; }
   bool has_work() const { return !files_.empty() || needs_dir_sync_; }
 
@@ -45,7 +45,6 @@ private:
   bool is_executed_ = false;
   offset target_;
   uint64_t generation_ = 0;
-  uint64_t log_id_ = 0;
   std::shared_ptr<checkpoint_file> checkpoint_;
 };
 

@@ -14,16 +14,16 @@ namespace tributary::storage {
 
 /// Outcome of append / append_with_offsets (Kafka's LogAppendInfo, trimmed).
 struct append_result {
-  offset base_offset;                 // first offset of the first batch
-  offset last_offset;                 // last offset of the last batch
-  int64_t log_append_time = -1;       // the time set when message.timestamp.type=LogAppendTime
-  int64_t max_timestamp = -1;         // largest batch max timestamp of the call
-  offset offset_of_max_timestamp;     // last offset of the batch holding it
+  offset base_offset;             // first offset of the first batch
+  offset last_offset;             // last offset of the last batch
+  int64_t log_append_time = -1;   // the time set when message.timestamp.type=LogAppendTime
+  int64_t max_timestamp = -1;     // largest batch max timestamp of the call
+  offset offset_of_max_timestamp; // last offset of the batch holding it
   offset log_start_offset;
   int batch_count = 0;
-  int64_t record_count = 0;           // sum of records_count headers
+  int64_t record_count = 0; // sum of records_count headers
   size_t bytes = 0;
-  bool is_flush_due = false;          // flush.messages / flush.ms reached: prepare_flush now
+  bool is_flush_due = false; // flush.messages / flush.ms reached: prepare_flush now
 };
 
 /// Outcome of read: whole batches as file ranges (one per segment touched).

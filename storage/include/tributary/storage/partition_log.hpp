@@ -28,11 +28,13 @@ namespace tributary::storage {
 /// append leaves nothing written and the log readable.
 class partition_log {
 public:
+  static constexpr int64_t k_earliest_timestamp = -2; // ListOffsets: log start offset
+  static constexpr int64_t k_latest_timestamp = -1;   // ListOffsets: log end offset
+
   /// Opens (creating the folder if needed) and recovers. Clean shutdown marker present:
   /// no scan. Otherwise validates from the recovery point (and always the last segment).
-  static result<std::unique_ptr<partition_log>> open(const std::string& dir,
-                                                     const log_options& opts,
-                                                     clock_fn clock = system_now_ms);
+  static result<std::unique_ptr<partition_log>>
+  open(const std::string& dir, const log_options& opts, clock_fn clock = system_now_ms);
   ~partition_log(); // close() if not closed, errors logged
   partition_log(const partition_log&) = delete;
   partition_log& operator=(const partition_log&) = delete;
@@ -54,7 +56,8 @@ public:
                                 std::vector<std::byte>& out) const;
 
   /// ListOffsets by time: base offset of the first batch with max timestamp >= ts (the batch
-  /// holds the first record >= ts; records are not decoded), nullopt if none.
+  /// holds the first record >= ts; records are not decoded), nullopt if none; never below
+  /// the log start. k_earliest_timestamp / k_latest_timestamp give log start / log end.
   result<std::optional<offset>> offset_for_timestamp(int64_t ts) const;
   offset log_start_offset() const { return log_start_; }
   offset log_end_offset() const;
@@ -103,8 +106,10 @@ public:
 private:
   partition_log(std::string dir, const log_options& opts, clock_fn clock);
   result<void> load_segments(bool is_clean);
-  result<append_result> append_impl(std::byte* data, size_t size, bool assign,
-                                    epoch leader_epoch);
+  result<std::vector<int64_t>> scan_folder();
+  result<void> complete_swap(int64_t base, std::vector<int64_t>& bases);
+  result<void> recover_segments(bool is_clean, offset recovery_point);
+  result<append_result> append_impl(std::byte* data, size_t size, bool assign, epoch leader_epoch);
   result<void> maybe_roll(size_t bytes, offset first, offset last, int64_t now);
   result<void> roll_at(offset base);
   result<void> delete_segment(std::map<int64_t, std::unique_ptr<segment>>::iterator it);
@@ -112,7 +117,7 @@ private:
   void purge_deleted(int64_t now_ms, bool force);
   segment& active() const { return *segments_.rbegin()->second; }
   const segment* segment_for(offset o) const;
-  std::error_code fail(std::error_code ec, std::string text);
+  std::error_code fail(std::error_code ec, std::string text) const;
 
   std::string dir_;
   log_options opts_;
@@ -124,7 +129,9 @@ private:
   bool needs_dir_sync_ = false;
   bool has_ticket_out_ = false;
   bool is_closed_ = false;
-  uint64_t generation_ = 1;
+  uint64_t generation_ = 1;       // bumped when the recovery point moves down
+  uint64_t start_generation_ = 1; // log start checkpoint writes
+  int lock_fd_ = -1;              // flock on <dir>/.lock: one process per log folder
   std::vector<batch_entry> batch_scratch_;
   std::vector<std::pair<int64_t, std::string>> pending_deletes_; // due ms, path
   std::shared_ptr<checkpoint_file> recovery_checkpoint_;

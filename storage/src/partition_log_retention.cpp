@@ -1,0 +1,180 @@
+// partition_log: retention (time, size), DeleteRecords, follower truncation and the
+// compactor's segment swap. Every deletion renames to `.deleted` first, then unlinks
+// (immediately or after file.delete.delay.ms); open() unlinks leftovers.
+#include "tributary/storage/partition_log.hpp"
+
+#include "tributary/storage/errc.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+namespace tributary::storage {
+
+result<void>
+partition_log::delete_segment(std::map<int64_t, std::unique_ptr<segment>>::iterator it) {
+  segment& s = *it->second;
+  TRIB_TRY(s.rename_suffix("", ".deleted"));
+  int64_t due = clock_() + opts_.file_delete_delay_ms;
+  for (const auto& f : {s.log(), s.index().file(), s.timeindex().file()})
+    pending_deletes_.emplace_back(due, f->path());
+  spdlog::info("storage: {}: deleting segment {} (offsets [{}, {}), {} bytes)", dir_, it->first,
+               s.base_offset().value, s.next_offset().value, s.size_bytes());
+  segments_.erase(it);
+  needs_dir_sync_ = true;
+  if (opts_.file_delete_delay_ms <= 0)
+    purge_deleted(0, true);
+  return {};
+}
+
+void partition_log::purge_deleted(int64_t now_ms, bool force) {
+  auto keep = pending_deletes_.begin();
+  for (auto& [due, path] : pending_deletes_) {
+    if (force || due <= now_ms)
+      ::unlink(path.c_str()); // in-flight reads hold the fd; the inode lives on until then
+    else
+      *keep++ = std::move(std::make_pair(due, path));
+  }
+  pending_deletes_.erase(keep, pending_deletes_.end());
+}
+
+result<retention_result> partition_log::delete_oldest(size_t count) {
+  retention_result r;
+  if (count == 0)
+    return r;
+  if (count >= segments_.size()) {
+    if (active().empty())
+      count = segments_.size() - 1; // never delete the (empty) active segment
+    else
+      TRIB_TRY(roll_at(log_end_offset())); // Kafka: roll so the log keeps an active segment
+  }
+  for (size_t i = 0; i < count; ++i) {
+    r.deleted_bytes += segments_.begin()->second->size_bytes();
+    TRIB_TRY(delete_segment(segments_.begin()));
+    ++r.deleted_segments;
+  }
+  if (offset first{segments_.begin()->first}; first > log_start_) {
+    log_start_ = first;
+    TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
+  }
+  return r;
+}
+
+result<retention_result> partition_log::apply_retention(int64_t now_ms) {
+  if (is_closed_)
+    return unexpected(make_error_code(errc::log_closed));
+  retention_result total;
+  if (opts_.cleanup_delete) {
+    size_t by_time = 0;
+    if (opts_.retention_ms >= 0)
+      for (const auto& [base, seg] : segments_) {
+        int64_t newest = seg->max_timestamp() >= 0 ? seg->max_timestamp() : seg->roll_base_ms();
+        if (seg->empty() || now_ms - newest <= opts_.retention_ms)
+          break;
+        ++by_time;
+      }
+    auto r = delete_oldest(by_time);
+    if (!r)
+      return r;
+    total = *r;
+    if (opts_.retention_bytes >= 0) {
+      int64_t excess = static_cast<int64_t>(size_bytes()) - opts_.retention_bytes;
+      size_t by_size = 0;
+      for (const auto& [base, seg] : segments_) {
+        if (seg->empty() || excess - static_cast<int64_t>(seg->size_bytes()) < 0)
+          break;
+        excess -= static_cast<int64_t>(seg->size_bytes());
+        ++by_size;
+      }
+      r = delete_oldest(by_size);
+      if (!r)
+        return r;
+      total.deleted_segments += r->deleted_segments;
+      total.deleted_bytes += r->deleted_bytes;
+    }
+  }
+  purge_deleted(now_ms, false);
+  total.log_start_offset = log_start_;
+  return total;
+}
+
+result<offset> partition_log::delete_records_before(offset before) {
+  if (is_closed_)
+    return unexpected(make_error_code(errc::log_closed));
+  if (before > log_end_offset())
+    return unexpected(fail(make_error_code(errc::offset_out_of_range),
+                           "DeleteRecords offset " + std::to_string(before.value) +
+                               " is past the log end offset " +
+                               std::to_string(log_end_offset().value)));
+  if (before <= log_start_)
+    return log_start_;
+  log_start_ = before;
+  TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
+  while (segments_.size() > 1 && std::next(segments_.begin())->first <= before.value)
+    TRIB_TRY(delete_segment(segments_.begin()));
+  return log_start_;
+}
+
+result<void> partition_log::truncate_to(offset target) {
+  if (is_closed_)
+    return unexpected(make_error_code(errc::log_closed));
+  if (has_ticket_out_)
+    return unexpected(make_error_code(errc::flush_in_progress));
+  if (target >= log_end_offset())
+    return {};
+  spdlog::info("storage: {}: truncating from log end {} to offset {}", dir_, log_end_offset().value,
+               target.value);
+  if (target <= offset{segments_.begin()->first}) { // nothing stays: start over at target
+    while (!segments_.empty())
+      TRIB_TRY(delete_segment(segments_.begin()));
+    auto fresh = segment::create(dir_, target, opts_, clock_());
+    if (!fresh) {
+      is_closed_ = true; // no segment left to serve from; reopen to recover
+      return unexpected(fail(fresh.error(), "cannot create segment in " + dir_));
+    }
+    segments_[target.value] = std::move(*fresh);
+    log_start_ = target;
+    TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
+  } else {
+    while (segments_.rbegin()->first >= target.value)
+      TRIB_TRY(delete_segment(std::prev(segments_.end())));
+    TRIB_TRY(active().truncate_to(target));
+  }
+  needs_dir_sync_ = true;
+  recovery_point_ = std::min(recovery_point_, log_end_offset());
+  return recovery_checkpoint_->write(recovery_point_, ++generation_);
+}
+
+result<void> partition_log::replace_segments(const std::vector<offset>& old_bases,
+                                             std::unique_ptr<segment> replacement) {
+  if (is_closed_)
+    return unexpected(make_error_code(errc::log_closed));
+  auto stale = [&](const std::string& why) {
+    return unexpected(fail(make_error_code(errc::stale_segments), "replace_segments: " + why));
+  };
+  if (old_bases.empty() || !replacement || replacement->base_offset() != old_bases.front())
+    return stale("the replacement must start at the first old segment's base offset");
+  auto it = segments_.find(old_bases.front().value);
+  for (offset b : old_bases) {
+    if (it == segments_.end() || it->first != b.value || std::next(it) == segments_.end())
+      return stale("segment " + std::to_string(b.value) + " is gone, active or not consecutive");
+    ++it;
+  }
+  if (replacement->next_offset().value > it->first)
+    return stale("the replacement's offsets reach into segment " + std::to_string(it->first));
+  offset base = replacement->base_offset();
+  TRIB_TRY(replacement->persist_indexes());
+  // The range file tells a recovering open() which live segments the swap replaces.
+  TRIB_TRY(write_file_atomically(dir_, segment::file_name(base, ".swap.range"),
+                                 std::to_string(it->first) + "\n"));
+  TRIB_TRY(replacement->rename_suffix(".cleaned", ".swap"));
+  TRIB_TRY(sync_dir(dir_));
+  for (offset b : old_bases)
+    TRIB_TRY(delete_segment(segments_.find(b.value)));
+  TRIB_TRY(replacement->rename_suffix(".swap", ""));
+  ::unlink((dir_ + "/" + segment::file_name(base, ".swap.range")).c_str());
+  TRIB_TRY(sync_dir(dir_));
+  segments_[base.value] = std::move(replacement);
+  return {};
+}
+
+} // namespace tributary::storage
