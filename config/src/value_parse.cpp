@@ -40,12 +40,12 @@ std::pair<int64_t, int64_t> limits(const setting_def& def) {
 
 std::string range_text(const setting_def& def) {
   auto [lo, hi] = limits(def);
-  auto type_max =
-      def.type == setting_type::int32 ? k_int32_max : std::numeric_limits<int64_t>::max();
   auto type_min =
       def.type == setting_type::int32 ? k_int32_min : std::numeric_limits<int64_t>::min();
+  // int32 settings show their upper bound: a value may be a valid long but not a valid int.
+  bool has_hi = hi != std::numeric_limits<int64_t>::max();
   std::string text;
-  if (lo != type_min && hi != type_max)
+  if (lo != type_min && has_hi)
     text = "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
   else if (lo != type_min)
     text = "must be at least " + std::to_string(lo);
