@@ -2,8 +2,10 @@
 // batch_builder: encodes records into one complete RecordBatch v2 (header, records,
 // compression, CRC32C), byte-for-byte what a Kafka client with the same settings sends.
 //
-//   batch_builder b({.codec = compression_codec::lz4});   // C++20 style; or set fields
-//   b.append({.timestamp_ms = now, .key = as_bytes("k"), .value = as_bytes("v")});
+//   batch_options options;
+//   options.codec = compression_codec::lz4;
+//   batch_builder b(options);
+//   b.append({now_ms, as_bytes("k"), as_bytes("v"), {}});    // timestamp, key, value, headers
 //   std::vector<std::byte> out;
 //   auto size = b.build(out);                              // appends one batch to `out`
 //
