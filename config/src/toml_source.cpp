@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -101,6 +102,9 @@ result<void> apply_toml_text(settings& values, std::string_view text, const std:
 }
 
 result<void> apply_toml_file(settings& values, const std::string& path, std::string* why) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return fail(why, errc::file_not_found, "config file '" + path + "' is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return fail(why, errc::file_not_found,

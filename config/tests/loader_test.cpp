@@ -283,3 +283,24 @@ TEST_CASE("the example config file loads") {
   INFO(why);
   REQUIRE(loaded);
 }
+
+TEST_CASE("TOML values that are not settings values are rejected with file:line") {
+  temp_toml file("\"log.retention.ms\" = 1979-05-27\n");
+  std::string why;
+  auto loaded = load({"--config", file.path}, {}, &why);
+  REQUIRE_FALSE(loaded);
+  CHECK(why == "'log.retention.ms' (" + file.path +
+                   ":1) must be a string, number, boolean or array of those");
+  loaded = load({"--config", "/tmp"}, {}, &why);
+  CHECK(loaded.error() == errc::file_not_found);
+  CHECK(why == "config file '/tmp' is a directory");
+}
+
+TEST_CASE("a syntax error message reads well") {
+  temp_toml file("[log\nretention.ms = 1\n");
+  std::string why;
+  auto loaded = load({"--config", file.path}, {}, &why);
+  REQUIRE_FALSE(loaded);
+  INFO(why);
+  CHECK(why.rfind("syntax error in " + file.path + " at line 1, column ", 0) == 0);
+}

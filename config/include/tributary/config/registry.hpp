@@ -44,7 +44,7 @@ public:
   /// The closest own name or alias to `typo` (Damerau-Levenshtein), or "" when nothing is close.
   std::string suggest(std::string_view typo) const;
 
-  /// "unknown setting 'x' (from --x): did you mean 'y'?"; `env` formats names as TRIB_*.
+  /// "unknown setting 'x' (from --x): did you mean 'y'?".
   std::string unknown_message(std::string_view typed, std::string_view where) const;
 
 private:
