@@ -58,8 +58,8 @@ std::string range_text(const setting_def& def) {
 
 bool parse_integer(const setting_def& def, std::string_view s, int64_t scale, setting_value& out,
                    errc& code, std::string& reason) {
-  auto digits = s;
-  if (!digits.empty() && digits.front() == '+')
+  auto digits = s; // Java's Long.parseLong accepts one leading '+', so does Kafka
+  if (digits.size() > 1 && digits.front() == '+' && digits[1] != '-')
     digits.remove_prefix(1);
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);

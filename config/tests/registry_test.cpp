@@ -1,8 +1,11 @@
 // The registry: names, aliases, environment names, suggestions.
 
 #include "tributary/config/registry.hpp"
+#include "tributary/config/settings.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace tributary::config;
 
@@ -74,4 +77,34 @@ TEST_CASE("did you mean suggests the closest name and nothing for unrelated word
   CHECK(reg.unknown_message("log.retention.msx", "--log.retention.msx") ==
         "unknown setting 'log.retention.msx' (from --log.retention.msx): did you mean "
         "'log.retention.ms'?");
+}
+
+TEST_CASE("names, aliases and their TRIB_* variables are unique in each registry") {
+  for (const auto* reg : {&broker_registry(), &topic_registry()}) {
+    std::set<std::string> names, variables;
+    std::size_t count = 0;
+    for (const auto& def : reg->defs()) {
+      names.insert(def.name);
+      variables.insert(env_name(def.name));
+      ++count;
+      for (const auto& alias : def.aliases) {
+        names.insert(alias.name);
+        variables.insert(env_name(alias.name));
+        ++count;
+      }
+    }
+    CHECK(names.size() == count);
+    CHECK(variables.size() == count);
+  }
+}
+
+TEST_CASE("every default is valid and already in canonical form") {
+  for (const auto* reg : {&broker_registry(), &topic_registry()}) {
+    settings values(*reg);
+    for (const auto& entry : values.entries()) {
+      INFO(entry.def->name);
+      CHECK(entry.text == entry.def->default_text);
+      CHECK_FALSE(entry.def->doc.empty());
+    }
+  }
 }

@@ -102,6 +102,10 @@ TEST_CASE("integers reject trailing junk, overflow and values below the minimum"
         std::string::npos);
   CHECK(set_broker(s, "node.id", "1.5").find("not an integer") != std::string::npos);
   CHECK(set_broker(s, "node.id", "").find("not an integer") != std::string::npos);
+  CHECK(set_broker(s, "node.id", "+-3").find("not an integer") != std::string::npos);
+  CHECK(set_broker(s, "node.id", "0x10").find("not an integer") != std::string::npos);
+  CHECK(set_broker(s, "node.id", "+3") == "");
+  CHECK(s.get_int("node.id") == 3);
 }
 
 TEST_CASE("-1 means unlimited where Kafka allows it, and only there") {

@@ -12,6 +12,7 @@
 
 namespace tributary::config {
 
+/// The value kinds of Kafka's ConfigDef that Tributary uses.
 enum class setting_type {
   boolean, // true | false
   int32,   // Kafka INT

@@ -27,6 +27,7 @@ enum class timestamp_type { create_time, log_append_time };
 /// IncrementalAlterConfigs operations, with Kafka's numbers.
 enum class alter_op : int8_t { set = 0, remove = 1, append = 2, subtract = 3 };
 
+/// One IncrementalAlterConfigs entry for a topic; a plain value.
 struct config_alteration {
   std::string name;
   alter_op op = alter_op::set;
