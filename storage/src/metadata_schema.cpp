@@ -165,15 +165,15 @@ result<int> migrate(sqlite_db& db, int target, std::string& diagnostic) {
     diagnostic = db.last_error();
     return unexpected(version.error());
   }
-  if (*version > latest_schema_version()) {
-    diagnostic = "schema version " + std::to_string(*version) + " is newer than this build (" +
-                 std::to_string(latest_schema_version()) + ")";
-    return unexpected(errc::schema_too_new);
-  }
   if (auto owned = check_ownership(db, *version, diagnostic); !owned) {
     if (diagnostic.empty())
       diagnostic = db.last_error();
     return unexpected(owned.error());
+  }
+  if (*version > latest_schema_version()) {
+    diagnostic = "schema version " + std::to_string(*version) + " is newer than this build (" +
+                 std::to_string(latest_schema_version()) + ")";
+    return unexpected(errc::schema_too_new);
   }
   int at = static_cast<int>(*version);
   for (const auto& m : k_migrations) {
@@ -185,9 +185,12 @@ result<int> migrate(sqlite_db& db, int target, std::string& diagnostic) {
       return unexpected(r.error() == errc::busy ? r.error()
                                                 : make_error_code(errc::migration_failed));
     }
-    spdlog::info("storage: metadata schema upgraded v{} -> v{} ({})", at, m.version, m.description);
+    spdlog::debug("storage: metadata schema v{} -> v{} ({})", at, m.version, m.description);
     at = m.version;
   }
+  if (at != *version)
+    spdlog::info("storage: metadata schema {} v{} -> v{}", *version == 0 ? "created" : "upgraded",
+                 *version, at);
   return at;
 }
 
