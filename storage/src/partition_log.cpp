@@ -108,7 +108,10 @@ result<append_result> partition_log::append_impl(std::byte* data, size_t size, b
     }
   }
   offset last = batch_scratch_.back().last_offset;
-  TRIB_TRY(maybe_roll(size, first, last, now));
+  int64_t max_ts = -1;
+  for (const auto& b : batch_scratch_)
+    max_ts = std::max(max_ts, b.max_timestamp);
+  TRIB_TRY(maybe_roll(size, first, last, now, max_ts));
   if (auto w = active().append(data, size, batch_scratch_.data(), batch_scratch_.size()); !w)
     return unexpected(fail(w.error(), "append to '" + active().log()->path() +
                                           "' failed: " + w.error().message()));
@@ -128,11 +131,18 @@ result<append_result> partition_log::append_impl(std::byte* data, size_t size, b
   return res;
 }
 
-result<void> partition_log::maybe_roll(size_t bytes, offset first, offset last, int64_t now) {
+result<void> partition_log::maybe_roll(size_t bytes, offset first, offset last, int64_t now,
+                                       int64_t max_timestamp) {
   segment& a = active();
+  // segment.ms as Kafka: the incoming batches' max timestamp against the segment's first
+  // batch timestamp (so replaying old data does not roll on every append); the clock
+  // against the creation time when the segment has no timestamp yet.
+  int64_t waited = a.first_timestamp() >= 0 && max_timestamp >= 0
+                       ? max_timestamp - a.first_timestamp()
+                       : now - a.roll_base_ms();
   bool is_full =
       !a.empty() && (a.size_bytes() + bytes > static_cast<uint64_t>(opts_.segment_bytes) ||
-                     now - a.roll_base_ms() > opts_.segment_ms);
+                     waited > opts_.segment_ms);
   bool overflows = last - a.base_offset() > INT32_MAX || first < a.base_offset();
   if (is_full || overflows || a.is_index_full())
     return roll_at(first);

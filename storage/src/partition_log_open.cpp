@@ -226,6 +226,10 @@ result<void> partition_log::close() {
   TRIB_TRY(write_file_atomically(dir_, k_clean_marker, ""));
   purge_deleted(0, true);
   is_closed_ = true;
+  if (lock_fd_ >= 0) { // the folder may be opened again right away
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  }
   return {};
 }
 

@@ -140,6 +140,10 @@ result<void> partition_log::truncate_to(offset target) {
     TRIB_TRY(active().truncate_to(target));
   }
   needs_dir_sync_ = true;
+  if (log_start_ > log_end_offset()) { // truncated below DeleteRecords' start (Kafka: min)
+    log_start_ = log_end_offset();
+    TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
+  }
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   return recovery_checkpoint_->write(recovery_point_, ++generation_);
 }

@@ -110,7 +110,8 @@ private:
   result<void> complete_swap(int64_t base, std::vector<int64_t>& bases);
   result<void> recover_segments(bool is_clean, offset recovery_point);
   result<append_result> append_impl(std::byte* data, size_t size, bool assign, epoch leader_epoch);
-  result<void> maybe_roll(size_t bytes, offset first, offset last, int64_t now);
+  result<void> maybe_roll(size_t bytes, offset first, offset last, int64_t now,
+                          int64_t max_timestamp);
   result<void> roll_at(offset base);
   result<void> delete_segment(std::map<int64_t, std::unique_ptr<segment>>::iterator it);
   result<retention_result> delete_oldest(size_t count);

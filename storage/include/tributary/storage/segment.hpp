@@ -99,6 +99,7 @@ public:
   uint64_t size_bytes() const { return size_; }
   bool empty() const { return size_ == 0; }
   int64_t max_timestamp() const { return max_timestamp_; }
+  int64_t first_timestamp() const { return first_timestamp_; } // first batch's max ts or -1
   /// segment.ms clock base: first batch's max timestamp, else the creation time.
   int64_t roll_base_ms() const { return first_timestamp_ >= 0 ? first_timestamp_ : created_ms_; }
   bool is_index_full() const { return offset_index_.is_full() || time_index_.is_full(); }
