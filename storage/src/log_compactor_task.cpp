@@ -12,6 +12,15 @@
 #include <spdlog/spdlog.h>
 
 namespace tributary::storage {
+namespace {
+
+/// The segment's file name from the snapshot: log_file::path() belongs to the owner
+/// thread (a rename there would race with reading it here).
+std::string segment_path(const compaction_plan& p, const segment_info& seg) {
+  return p.dir + "/" + segment::file_name(seg.base_offset, ".log");
+}
+
+} // namespace
 
 compaction_task::compaction_task(compaction_plan plan)
     : plan_(std::move(plan)), end_(plan_.first_dirty) {}
@@ -80,18 +89,18 @@ result<void> compaction_task::build_map(batch_cleaner& c) {
       if (st == batch_scanner::status::end)
         break;
       if (st == batch_scanner::status::io_failure)
-        return unexpected(fail(scan.error(), "reading '" + seg.file->path() + "' failed"));
+        return unexpected(fail(scan.error(), "reading '" + segment_path(plan_, seg) + "' failed"));
       if (st == batch_scanner::status::damaged)
         return unexpected(fail(make_error_code(errc::corrupt_log),
                                "the batch at position " + std::to_string(scan.position()) +
-                                   " of '" + seg.file->path() +
+                                   " of '" + segment_path(plan_, seg) +
                                    "' is torn or fails its CRC; cleaning of this log stopped, "
                                    "nothing was changed"));
       if (b.header.last_offset() < plan_.first_dirty.value)
         continue;
       auto fits = c.map_batch(b);
       if (!fits)
-        return unexpected(fail(fits.error(), "'" + seg.file->path() + "': " + c.error_text +
+        return unexpected(fail(fits.error(), "'" + segment_path(plan_, seg) + "': " + c.error_text +
                                                  "; cleaning of this log stopped"));
       if (!*fits) { // map full: clean up to the last offset it covers (Kafka does the same)
         end_ = offset{b.header.base_offset};
@@ -179,15 +188,15 @@ result<void> compaction_task::clean_segment(batch_cleaner& c, const segment_info
     if (st == batch_scanner::status::end)
       break;
     if (st == batch_scanner::status::io_failure)
-      return unexpected(fail(scan.error(), "reading '" + seg.file->path() + "' failed"));
+      return unexpected(fail(scan.error(), "reading '" + segment_path(plan_, seg) + "' failed"));
     if (st == batch_scanner::status::damaged)
       return unexpected(fail(make_error_code(errc::corrupt_log),
                              "the batch at position " + std::to_string(scan.position()) + " of '" +
-                                 seg.file->path() +
+                                 segment_path(plan_, seg) +
                                  "' is torn or fails its CRC; cleaning of this log stopped, "
                                  "nothing was changed"));
     if (auto r = c.clean_batch(b, stats_); !r)
-      return unexpected(fail(r.error(), "'" + seg.file->path() + "': " + c.error_text +
+      return unexpected(fail(r.error(), "'" + segment_path(plan_, seg) + "': " + c.error_text +
                                             "; cleaning of this log stopped"));
     if (c.out.size() >= plan_.opts.write_buffer_bytes)
       TRIB_TRY(flush());
