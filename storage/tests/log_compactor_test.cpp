@@ -282,3 +282,25 @@ TEST_CASE("a log without cleanup.policy=compact is never planned", "[compaction]
   REQUIRE(task);
   CHECK_FALSE(*task);
 }
+
+TEST_CASE("LogAppendTime batches keep their type and append time when rewritten", "[compaction]") {
+  temp_dir d;
+  manual_clock clk;
+  auto opts = compact_options();
+  opts.timestamp_type = message_timestamp_type::log_append_time;
+  auto log = partition_log::open(d.path, opts, clk.fn());
+  REQUIRE(log);
+  log_model m;
+  append_keyed(**log, m, {{"a", "1", 5}, {"b", "2", 6}});
+  append_keyed(**log, m, {{"a", "3", 7}});
+  REQUIRE((*log)->roll());
+  log_compactor c(d.path, eager_compaction());
+  REQUIRE(compact_once(c, **log, *clk.now));
+  auto contents = read_all(**log);
+  REQUIRE(contents.records.size() == 2);
+  CHECK(contents.records[0].key == "b");
+  for (const auto& h : contents.batches) {
+    CHECK(h.ts_type() == protocol::timestamp_type::log_append_time);
+    CHECK(h.max_timestamp == *clk.now);
+  }
+}
