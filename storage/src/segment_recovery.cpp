@@ -143,7 +143,11 @@ result<segment_recovery> segment::recover() {
                  "(torn or corrupt batch); valid offsets [{}, {}), {} batches kept",
                  log_->path(), rep.valid_bytes, rep.truncated_bytes, before, base_.value,
                  next_offset_.value, rep.batches);
-  TRIB_TRY(persist_indexes());
+  // The rebuilt indexes are complete in memory; writing them can wait for the next flush
+  // (a full disk must not stop the log from opening for reads).
+  if (auto p = persist_indexes(); !p)
+    spdlog::warn("storage: could not write the rebuilt indexes of '{}' yet: {}", log_->path(),
+                 p.error().message());
   return rep;
 }
 
