@@ -5,7 +5,10 @@
 
 namespace tributary::storage {
 namespace {
-constexpr size_t k_read_chunk = 64 * 1024;
+// Reads start small (a tail read usually needs one index interval of headers) and double
+// up to 64 KiB, so a fetch near the log end costs one small pread and allocation.
+constexpr size_t k_first_chunk = 4 * 1024;
+constexpr size_t k_max_chunk = 64 * 1024;
 } // namespace
 
 batch_scanner::batch_scanner(log_file_ptr file, uint64_t start, uint64_t end, bool validate)
@@ -14,7 +17,8 @@ batch_scanner::batch_scanner(log_file_ptr file, uint64_t start, uint64_t end, bo
 bool batch_scanner::fill(uint64_t pos, size_t need) {
   if (pos >= buf_pos_ && pos + need <= buf_pos_ + buf_len_)
     return true;
-  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(need, k_read_chunk), end_ - pos));
+  chunk_ = chunk_ == 0 ? k_first_chunk : std::min(chunk_ * 2, k_max_chunk);
+  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(need, chunk_), end_ - pos));
   if (want < need)
     return false;
   if (buf_.size() < want)

@@ -45,6 +45,7 @@ private:
   std::vector<std::byte> buf_;
   uint64_t buf_pos_ = 0; // file position of buf_[0]
   size_t buf_len_ = 0;
+  size_t chunk_ = 0; // current read size, grows while scanning
   std::error_code error_;
 };
 
