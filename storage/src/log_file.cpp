@@ -25,7 +25,7 @@ log_file::~log_file() {
 result<uint64_t> log_file::size() const {
   struct stat st {};
   if (::fstat(fd_, &st) != 0)
-    return unexpected(detail::io_failure("fstat", path_, errno));
+    return unexpected(detail::io_failure("fstat", path(), errno));
   return static_cast<uint64_t>(st.st_size);
 }
 
@@ -36,7 +36,7 @@ result<size_t> log_file::pread_all(std::byte* out, size_t n, uint64_t pos) const
     if (r < 0) {
       if (errno == EINTR)
         continue;
-      return unexpected(detail::io_failure("pread", path_, errno));
+      return unexpected(detail::io_failure("pread", path(), errno));
     }
     if (r == 0)
       break;
@@ -47,7 +47,7 @@ result<size_t> log_file::pread_all(std::byte* out, size_t n, uint64_t pos) const
 
 result<void> log_file::sync() const {
   if (::fdatasync(fd_) != 0)
-    return unexpected(detail::io_failure("fdatasync", path_, errno));
+    return unexpected(detail::io_failure("fdatasync", path(), errno));
   return {};
 }
 

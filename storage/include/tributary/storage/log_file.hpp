@@ -3,7 +3,7 @@
 // and flush tickets. Closing happens when the last shared_ptr goes, so a read or fsync that
 // still holds the handle survives the segment being renamed `.deleted` and unlinked.
 // pread/fdatasync on the fd are thread-safe; path() is informational (the name at open or
-// last rename, updated on the owner thread only). Fails with storage::errc::io_error /
+// last rename). Fails with storage::errc::io_error /
 // no_space, the message naming the file via last_error text of the caller.
 
 #include "tributary/common/result.hpp"
@@ -12,12 +12,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace tributary::storage {
 
-/// Owned by shared_ptr (segment, file_range, flush_ticket). Thread-safe for pread_all and
-/// sync; the path is mutated only by the log's owner thread.
+/// Owned by shared_ptr (segment, file_range, flush_ticket). Thread-safe: pread_all, sync and
+/// path() from any thread; set_path (renames) from the log's owner thread.
 class log_file {
 public:
   /// Opens (creating if `create`) read-write. Errors: errc::io_error.
@@ -28,8 +29,15 @@ public:
   log_file& operator=(const log_file&) = delete;
 
   int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
-  void set_path(std::string p) { path_ = std::move(p); }
+  /// The name at open or last rename (a copy: a flush thread may ask while the owner renames).
+  std::string path() const {
+    std::lock_guard<std::mutex> lock(path_mutex_);
+    return path_;
+  }
+  void set_path(std::string p) {
+    std::lock_guard<std::mutex> lock(path_mutex_);
+    path_ = std::move(p);
+  }
 
   /// Current size from fstat. Errors: errc::io_error.
   result<uint64_t> size() const;
@@ -43,6 +51,7 @@ public:
 private:
   log_file(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_ = -1;
+  mutable std::mutex path_mutex_;
   std::string path_;
 };
 
