@@ -75,6 +75,13 @@ result<void> segment::load() {
   }
   if (!offset_index_.empty() && is_first)
     return unexpected(corrupt);
+  // A missing (or emptied) index file: entries were due, so rebuild rather than scan
+  // the whole segment on every read.
+  if (offset_index_.empty() && !is_first &&
+      b.position > static_cast<uint64_t>(opts_.index_interval_bytes))
+    return unexpected(corrupt);
+  if (time_index_.empty() && tail_max_ts >= 0 && !offset_index_.empty())
+    return unexpected(corrupt);
   next_offset_ = next;
   if (time_index_.is_corrupt(next_offset_))
     return unexpected(corrupt);

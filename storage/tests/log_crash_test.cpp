@@ -233,3 +233,25 @@ TEST_CASE("a full disk fails the append with no_space and leaves the log consist
   REQUIRE(again);
   CHECK(read_all_valid(**again) == end_before);
 }
+
+TEST_CASE("crash: missing index files of a sealed segment are rebuilt on a clean open") {
+  temp_dir d;
+  std::mt19937_64 rng(7);
+  int64_t last_base = 0;
+  build_log(d.path, rng, last_base);
+  int64_t end = 0;
+  {
+    auto log = std::move(*partition_log::open(d.path, crash_options()));
+    end = log->log_end_offset().value;
+    REQUIRE(log->close());
+  }
+  REQUIRE(last_base > 0);
+  ::unlink(d.sub("00000000000000000000.index").c_str());
+  ::unlink(d.sub("00000000000000000000.timeindex").c_str());
+  auto log = partition_log::open(d.path, crash_options());
+  REQUIRE(log);
+  CHECK((*log)->log_end_offset() == offset{end});
+  CHECK(std::filesystem::file_size(d.sub("00000000000000000000.index")) > 0);
+  CHECK(std::filesystem::file_size(d.sub("00000000000000000000.timeindex")) > 0);
+  CHECK(read_all_valid(**log) == end);
+}
