@@ -55,9 +55,10 @@ public:
   result<read_result> read_copy(offset start, size_t max_bytes, offset upper_bound,
                                 std::vector<std::byte>& out) const;
 
-  /// ListOffsets by time: base offset of the first batch with max timestamp >= ts (the batch
-  /// holds the first record >= ts; records are not decoded), nullopt if none; never below
-  /// the log start. k_earliest_timestamp / k_latest_timestamp give log start / log end.
+  /// ListOffsets by time: offset of the first record with timestamp >= ts (the first batch
+  /// with max timestamp >= ts, found through the time index, decoded with
+  /// protocol::record_reader; its base offset if it cannot be decoded), nullopt if none;
+  /// never below the log start. k_earliest_timestamp / k_latest_timestamp: start / end.
   result<std::optional<offset>> offset_for_timestamp(int64_t ts) const;
   offset log_start_offset() const { return log_start_; }
   offset log_end_offset() const;
