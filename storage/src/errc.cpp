@@ -41,6 +41,8 @@ public:
       return "a flush ticket of this log is outstanding; complete_flush it first";
     case errc::log_closed:
       return "the log is closed";
+    case errc::invalid_record:
+      return "compacted topics only accept records with a key; set a key on every record";
     }
     return "unknown storage error";
   }

@@ -4,6 +4,7 @@
 #include "tributary/storage/partition_log.hpp"
 
 #include "tributary/protocol/batch_header.hpp"
+#include "tributary/protocol/record_reader.hpp"
 #include "tributary/storage/errc.hpp"
 
 #include <spdlog/spdlog.h>
@@ -42,6 +43,34 @@ result<append_result> partition_log::append_with_offsets(std::byte* data, size_t
   return append_impl(data, size, false, epoch{-1});
 }
 
+// Compaction keeps the newest record per key, so a keyless record could never be cleaned:
+// Kafka's LogValidator refuses it, and so do we. The only per-record work on the append
+// path, and only for compacted topics.
+result<void> partition_log::check_keys(const std::byte* batch, size_t size, size_t index) {
+  auto reader = protocol::record_reader::open(protocol::byte_span(batch, size), key_check_scratch_,
+                                              static_cast<size_t>(opts_.max_message_bytes) * 64);
+  if (!reader)
+    return unexpected(fail(make_error_code(errc::corrupt_message),
+                           "batch " + std::to_string(index) +
+                               " of the append cannot be decoded: " + reader.error().message()));
+  protocol::record r;
+  while (true) {
+    auto more = reader->next(r);
+    if (!more)
+      return unexpected(fail(make_error_code(errc::corrupt_message),
+                             "batch " + std::to_string(index) + " of the append has a malformed " +
+                                 "record: " + more.error().message()));
+    if (!*more)
+      return {};
+    if (!r.key)
+      return unexpected(fail(make_error_code(errc::invalid_record),
+                             "record at offset delta " + std::to_string(r.offset_delta) +
+                                 " of batch " + std::to_string(index) +
+                                 " has no key; compacted topics (cleanup.policy=compact) "
+                                 "only accept keyed records"));
+  }
+}
+
 result<append_result> partition_log::append_impl(std::byte* data, size_t size, bool assign,
                                                  epoch leader_epoch) {
   if (is_closed_)
@@ -66,6 +95,8 @@ result<append_result> partition_log::append_impl(std::byte* data, size_t size, b
                              "batch at byte " + std::to_string(pos) + " is " +
                                  std::to_string(total) + " bytes, larger than max.message.bytes " +
                                  std::to_string(opts_.max_message_bytes)));
+    if (opts_.cleanup_compact && assign && !h->is_control())
+      TRIB_TRY(check_keys(data + pos, total, batch_scratch_.size()));
     if (!assign) {
       if (pos == 0)
         first = offset{h->base_offset};

@@ -63,24 +63,39 @@ result<retention_result> partition_log::apply_retention(int64_t now_ms) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
   retention_result total;
+  // Leading empty sealed segments (what compaction leaves once every tombstone of a range
+  // expired) hold nothing: they go whatever the policy.
+  size_t empty = 0;
+  for (auto it = segments_.begin(); std::next(it) != segments_.end() && it->second->empty(); ++it)
+    ++empty;
+  if (empty > 0) {
+    auto r = delete_oldest(empty);
+    if (!r)
+      return r;
+    total = *r;
+  }
   if (opts_.cleanup_delete) {
     size_t by_time = 0;
     if (opts_.retention_ms >= 0)
       for (const auto& [base, seg] : segments_) {
         int64_t newest = seg->max_timestamp() >= 0 ? seg->max_timestamp() : seg->roll_base_ms();
-        if (seg->empty() || now_ms - newest <= opts_.retention_ms)
+        // An empty sealed segment (what compaction can leave) holds nothing: delete it.
+        if ((seg->empty() && seg.get() == &active()) ||
+            (!seg->empty() && now_ms - newest <= opts_.retention_ms))
           break;
         ++by_time;
       }
     auto r = delete_oldest(by_time);
     if (!r)
       return r;
-    total = *r;
+    total.deleted_segments += r->deleted_segments;
+    total.deleted_bytes += r->deleted_bytes;
     if (opts_.retention_bytes >= 0) {
       int64_t excess = static_cast<int64_t>(size_bytes()) - opts_.retention_bytes;
       size_t by_size = 0;
       for (const auto& [base, seg] : segments_) {
-        if (seg->empty() || excess - static_cast<int64_t>(seg->size_bytes()) < 0)
+        if ((seg->empty() && seg.get() == &active()) ||
+            excess - static_cast<int64_t>(seg->size_bytes()) < 0)
           break;
         excess -= static_cast<int64_t>(seg->size_bytes());
         ++by_size;

@@ -106,6 +106,35 @@ TEST_CASE("a tombstone survives until its delete horizon and vanishes in the pas
   CHECK_FALSE(c.next_horizon_ms());
 }
 
+TEST_CASE("retention deletes the empty sealed segments that expired tombstones leave",
+          "[compaction]") {
+  temp_dir d;
+  manual_clock clk;
+  int64_t t0 = *clk.now;
+  auto opts = compact_options();
+  opts.cleanup_delete = true; // compact,delete
+  opts.retention_bytes = 1 << 20;
+  auto log = partition_log::open(d.path, opts, clk.fn());
+  REQUIRE(log);
+  log_model m;
+  append_keyed(**log, m, {{"a", std::nullopt, t0 - 10}});
+  REQUIRE((*log)->roll());
+  append_keyed(**log, m, {{"b", "kept", t0 - 5}}); // stays in the active segment
+  log_compactor c(d.path, eager_compaction());
+  REQUIRE(compact_once(c, **log, t0));
+  REQUIRE(compact_once(c, **log, t0 + 10'000)); // the tombstone's horizon has passed
+  auto segs = (*log)->sealed_segments();
+  REQUIRE_FALSE(segs.empty());
+  CHECK(segs.front().size_bytes == 0);
+  auto r = (*log)->apply_retention(t0 + 10'000);
+  REQUIRE(r);
+  CHECK(r->deleted_segments >= 1);
+  CHECK((*log)->log_start_offset() == offset{1});
+  auto contents = read_all(**log);
+  REQUIRE(contents.records.size() == 1);
+  CHECK(contents.records[0].value == "kept");
+}
+
 TEST_CASE("segments younger than min.compaction.lag.ms stay untouched", "[compaction]") {
   temp_dir d;
   manual_clock clk;

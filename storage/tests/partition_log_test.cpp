@@ -189,3 +189,30 @@ TEST_CASE("offset_for_timestamp finds the first record at or after the time") {
   CHECK(**(*log)->offset_for_timestamp(partition_log::k_earliest_timestamp) == offset{0});
   CHECK(**(*log)->offset_for_timestamp(partition_log::k_latest_timestamp) == offset{100});
 }
+
+TEST_CASE("a compacted log refuses records without a key and writes nothing") {
+  temp_dir d;
+  log_options opts;
+  opts.cleanup_compact = true;
+  auto log = partition_log::open(d.path, opts);
+  REQUIRE(log);
+  auto keyless = one_batch(2, 10, 1000); // add_batch writes null keys
+  auto r = (*log)->append(keyless.data(), keyless.size(), epoch{0});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == errc::invalid_record);
+  CHECK((*log)->last_error().find("no key") != std::string::npos);
+  CHECK((*log)->log_end_offset() == offset{0});
+
+  protocol::batch_builder b;
+  std::string key = "k";
+  protocol::record_input rec;
+  rec.timestamp_ms = 1000;
+  rec.key = protocol::as_bytes(key);
+  rec.value = protocol::as_bytes("v");
+  b.append(rec);
+  std::vector<std::byte> keyed;
+  REQUIRE(b.build(keyed));
+  auto ok = (*log)->append(keyed.data(), keyed.size(), epoch{0});
+  REQUIRE(ok);
+  CHECK(ok->base_offset == offset{0});
+}

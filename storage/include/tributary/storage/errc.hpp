@@ -20,6 +20,7 @@ enum class errc {
   stale_segments,      // replace_segments: the segments to replace changed meanwhile
   flush_in_progress,   // prepare_flush while another ticket of this log is outstanding
   log_closed,          // call on a log after close()
+  invalid_record, // a record without a key appended to a compacted topic (Kafka INVALID_RECORD)
 };
 
 const std::error_category& storage_category() noexcept;

@@ -40,8 +40,9 @@ public:
   partition_log& operator=(const partition_log&) = delete;
 
   /// Leader append: `data` holds one or more concatenated v2 batches; validated (length,
-  /// magic, CRC, max.message.bytes), offsets and leader epoch written in place from the log
-  /// end offset, LogAppendTime applied if configured; all or nothing.
+  /// magic, CRC, max.message.bytes; with cleanup.policy=compact every record must have a
+  /// key, else errc::invalid_record, as Kafka refuses them), offsets and leader epoch written in
+  /// place from the log end offset, LogAppendTime applied if configured; all or nothing.
   result<append_result> append(std::byte* data, size_t size, epoch leader_epoch);
   /// Follower append: batches keep their offsets; errc::offset_out_of_order if the first
   /// base offset is below the log end offset or offsets do not ascend within the call.
@@ -111,6 +112,7 @@ private:
   result<void> complete_swap(int64_t base, std::vector<int64_t>& bases);
   result<void> recover_segments(bool is_clean, offset recovery_point);
   result<append_result> append_impl(std::byte* data, size_t size, bool assign, epoch leader_epoch);
+  result<void> check_keys(const std::byte* batch, size_t size, size_t index);
   result<void> maybe_roll(size_t bytes, offset first, offset last, int64_t now,
                           int64_t max_timestamp);
   result<void> roll_at(offset base);
@@ -135,6 +137,7 @@ private:
   uint64_t start_generation_ = 1; // log start checkpoint writes
   int lock_fd_ = -1;              // flock on <dir>/.lock: one process per log folder
   std::vector<batch_entry> batch_scratch_;
+  std::vector<std::byte> key_check_scratch_; // decompressed records of compacted appends
   std::vector<std::pair<int64_t, std::string>> pending_deletes_; // due ms, path
   std::shared_ptr<checkpoint_file> recovery_checkpoint_;
   std::shared_ptr<checkpoint_file> start_checkpoint_;
