@@ -164,12 +164,17 @@ result<std::vector<expired_offset>> metadata_store::expire_offsets(int64_t now_m
   TRIB_TRY(begin_call());
   return finish(db_->write([&]() -> result<std::vector<expired_offset>> {
     // Only groups without members (Empty) lose offsets, as in Kafka: an active group's
-    // offsets stay while it consumes. An explicit expire_ms (OffsetCommit v1) wins over
-    // the retention period.
+    // offsets stay while it consumes. The retention clock (KIP-211): for a group with a
+    // protocol type (a consumer group) it starts when the group became Empty (state_ms), so
+    // the group keeps its offsets for the whole period after its last member left, however
+    // old its commits; for a standalone group (no protocol type) it starts at each commit.
+    // An explicit expire_ms (OffsetCommit v1) wins over both.
     auto st = db_->prepare(
         "DELETE FROM offsets WHERE group_id IN (SELECT group_id FROM consumer_groups WHERE "
         "state = 'Empty') AND CASE WHEN expire_ms IS NOT NULL THEN expire_ms <= ?1 "
-        "ELSE commit_ms <= ?1 - ?2 END "
+        "ELSE (SELECT CASE WHEN g.protocol_type <> '' THEN g.state_ms "
+        "ELSE offsets.commit_ms END FROM consumer_groups AS g "
+        "WHERE g.group_id = offsets.group_id) <= ?1 - ?2 END "
         "RETURNING group_id, topic, partition_index, committed_offset");
     if (!st)
       return unexpected(st.error());

@@ -150,6 +150,64 @@ TEST_CASE("expiry removes old offsets of empty groups only and reports them", "[
   CHECK(store.expire_offsets(1000, 500)->empty());
 }
 
+TEST_CASE("offsets of an empty consumer group expire by the time the group became empty",
+          "[metadata]") {
+  temp_dir dir;
+  auto store = open_ok(dir.db());
+  REQUIRE(store.create_topic(simple_topic("orders", 2)));
+  auto empty_since = [&](std::string id, int64_t state_ms) {
+    group_record g;
+    g.group_id = std::move(id);
+    g.state = group_state::empty;
+    g.protocol_type = "consumer";
+    g.state_ms = state_ms;
+    REQUIRE(store.save_group(g));
+  };
+  // Both committed long ago; "recent" emptied within retention, "old" before it.
+  empty_since("recent", 900);
+  empty_since("old", 200);
+  REQUIRE(store.commit_offsets("recent", {commit("orders", 0, 1, 100)}));
+  REQUIRE(store.commit_offsets("old", {commit("orders", 0, 2, 100)}));
+  // A recent commit does not keep a group that has been empty too long.
+  REQUIRE(store.commit_offsets("old", {commit("orders", 1, 3, 950)}));
+  // An explicit expiry still wins over the group's clock.
+  auto explicit_expiry = commit("orders", 1, 4, 100);
+  explicit_expiry.expire_ms = 990;
+  REQUIRE(store.commit_offsets("recent", {explicit_expiry}));
+
+  auto expired = store.expire_offsets(/*now_ms=*/1000, /*retention_ms=*/500);
+  REQUIRE(expired);
+  REQUIRE(expired->size() == 3);
+  CHECK(expired->at(0).group_id == "old");
+  CHECK(expired->at(1).group_id == "old");
+  CHECK(expired->at(2).group_id == "recent");
+  CHECK(expired->at(2).partition == partition_id{1});
+  auto kept = store.fetch_offsets("recent");
+  REQUIRE(kept->size() == 1);
+  CHECK(kept->at(0).committed == offset{1});
+  CHECK(store.fetch_offsets("old")->empty());
+}
+
+TEST_CASE("offsets of a standalone group (no protocol type) expire by commit time", "[metadata]") {
+  temp_dir dir;
+  auto store = open_ok(dir.db());
+  REQUIRE(store.create_topic(simple_topic("orders", 2)));
+  group_record g;
+  g.group_id = "standalone";
+  g.state = group_state::empty;
+  g.state_ms = 100; // empty since long ago: irrelevant without a protocol type
+  REQUIRE(store.save_group(g));
+  REQUIRE(store.commit_offsets("standalone",
+                               {commit("orders", 0, 1, 100), commit("orders", 1, 2, 900)}));
+  auto expired = store.expire_offsets(/*now_ms=*/1000, /*retention_ms=*/500);
+  REQUIRE(expired);
+  REQUIRE(expired->size() == 1);
+  CHECK(expired->at(0).partition == partition_id{0});
+  auto kept = store.fetch_offsets("standalone");
+  REQUIRE(kept->size() == 1);
+  CHECK(kept->at(0).partition == partition_id{1});
+}
+
 TEST_CASE("committing 100 partitions is one transaction (measured, not asserted)", "[metadata]") {
   temp_dir dir;
   auto store = open_ok(dir.db());

@@ -44,7 +44,9 @@ struct group_member {
 };
 
 /// A group and its members. state_ms is when it entered `state` (Kafka's
-/// currentStateTimestamp); offsets of an empty group expire relative to commit times.
+/// currentStateTimestamp). Offsets of an Empty group with a protocol type expire
+/// offsets.retention.minutes after state_ms (KIP-211); those of a standalone group (empty
+/// protocol_type) expire that long after each commit; an explicit per-offset expiry wins.
 struct group_record {
   std::string group_id;
   group_state state = group_state::empty;

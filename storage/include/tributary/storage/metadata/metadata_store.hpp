@@ -110,7 +110,9 @@ public:
   result<int64_t> delete_offsets(std::string_view group_id,
                                  const std::vector<topic_partition>& which);
   /// Removes offsets of groups in state Empty whose expire_ms <= now_ms, or, without an
-  /// explicit expiry, whose commit_ms + retention_ms <= now_ms. Returns what was removed.
+  /// explicit expiry, whose clock + retention_ms <= now_ms: the clock is the group's state_ms
+  /// (when it became Empty) for a group with a protocol type, the offset's commit_ms for a
+  /// standalone group (Kafka, KIP-211). Returns what was removed.
   result<std::vector<expired_offset>> expire_offsets(int64_t now_ms, int64_t retention_ms);
 
   // -- producer ids -------------------------------------------------------------------------
