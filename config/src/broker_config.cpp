@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include <unistd.h>
+
 namespace tributary::config {
 
 namespace {
@@ -57,6 +59,37 @@ result<void> check_cross(const broker_config& c, const settings& s, std::string*
   return {};
 }
 
+// This machine's name, what Kafka advertises for a listener without a host; "" if unknown.
+std::string local_hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0)
+    return {};
+  return name;
+}
+
+// Kafka's effective advertised listeners when advertised.listeners is empty: the listeners,
+// each with the checks an advertised endpoint gets. A wildcard address is refused; an empty
+// host (every interface) advertises this machine's hostname; port 0 (any free port) stays 0
+// here, and the node advertises the port it bound.
+result<void> advertise_listeners(broker_config& c, std::string* why) {
+  c.advertised_listeners = c.listeners;
+  for (auto& l : c.advertised_listeners) {
+    auto example = l.name + "://broker1.example.com:" + std::to_string(l.port ? l.port : 9092);
+    if (is_wildcard_host(l.host))
+      return conflict(why, "listeners binds " + l.host + " (" + l.to_string() +
+                               "), which clients cannot connect to: set advertised.listeners "
+                               "to a reachable host, e.g. " +
+                               example);
+    if (l.host.empty())
+      l.host = local_hostname();
+    if (l.host.empty())
+      return conflict(why, "listener '" + l.to_string() + "' binds every interface and this " +
+                               "machine's hostname is unknown: set advertised.listeners to a " +
+                               "reachable host, e.g. " + example);
+  }
+  return {};
+}
+
 int32_t i32(const settings& s, std::string_view name) {
   return static_cast<int32_t>(s.get_int(name)); // int32 settings are range-checked on set
 }
@@ -73,9 +106,7 @@ result<broker_config> broker_config::from_settings(settings values, std::string*
   c.node_id = tributary::node_id{i32(s, "node.id")};
   c.data_dir = s.get_string("data.dir");
   c.listeners = parse_all(s.get_list("listeners"));
-  c.advertised_listeners = s.get_list("advertised.listeners").empty()
-                               ? c.listeners
-                               : parse_all(s.get_list("advertised.listeners"));
+  c.advertised_listeners = parse_all(s.get_list("advertised.listeners"));
   if (const auto& native = s.get_string("native.listener"); !native.empty())
     c.native_listener = *parse_host_port(native);
   c.num_partitions = i32(s, "num.partitions");
@@ -104,6 +135,9 @@ result<broker_config> broker_config::from_settings(settings values, std::string*
   c.log_flush_offset_checkpoint_interval_ms = i32(s, "log.flush.offset.checkpoint.interval.ms");
   if (auto ok = check_cross(c, s, why); !ok)
     return unexpected(ok.error());
+  if (c.advertised_listeners.empty())
+    if (auto ok = advertise_listeners(c, why); !ok)
+      return unexpected(ok.error());
   return c;
 }
 

@@ -43,7 +43,7 @@ bool check_advertised(const setting_value& v, std::string& why) {
     return false;
   for (const auto& text : std::get<std::vector<std::string>>(v)) {
     auto parsed = parse_listener(text);
-    if (parsed->host.empty() || parsed->host == "0.0.0.0" || parsed->port == 0) {
+    if (parsed->host.empty() || is_wildcard_host(parsed->host) || parsed->port == 0) {
       why = "'" + text + "' cannot be advertised: clients need a concrete host and port";
       return false;
     }
@@ -71,7 +71,8 @@ std::vector<def_builder> broker_rows() {
                     "Kafka protocol endpoints, NAME://host:port (empty host: all interfaces)")
       .check(check_listeners);
   rows.emplace_back("advertised.listeners", t::list, "",
-                    "endpoints given to clients in metadata (default: listeners)")
+                    "endpoints given to clients in metadata (default: listeners; "
+                    "required when they bind 0.0.0.0)")
       .check(check_advertised);
   rows.emplace_back("native.listener", t::string, "127.0.0.1:19092",
                     "host:port of the native (CAF) endpoint for Tributary clients; empty: off")

@@ -37,6 +37,10 @@ std::string listener::to_string() const {
   return text + ":" + std::to_string(port);
 }
 
+bool is_wildcard_host(std::string_view host) noexcept {
+  return host == "0.0.0.0" || host == "::";
+}
+
 result<listener> parse_host_port(std::string_view text, std::string* why) {
   listener out;
   std::string_view rest = text;

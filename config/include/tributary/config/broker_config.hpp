@@ -30,7 +30,7 @@ struct broker_config {
   tributary::node_id node_id{0};                      // node.id (alias broker.id)
   std::string data_dir;                               // data.dir (aliases log.dirs, log.dir)
   std::vector<listener> listeners;                    // listeners
-  std::vector<listener> advertised_listeners;         // advertised.listeners, else listeners
+  std::vector<listener> advertised_listeners;         // advertised.listeners, else listeners*
   std::optional<listener> native_listener;            // native.listener; nullopt when ""
   int32_t num_partitions = 1;                         // num.partitions
   int32_t default_replication_factor = 1;             // default.replication.factor
@@ -53,12 +53,18 @@ struct broker_config {
   int64_t log_cleaner_backoff_ms = 0;                  // log.cleaner.backoff.ms
   int32_t log_flush_offset_checkpoint_interval_ms = 0; // log.flush.offset.checkpoint.interval.ms
 
+  // * Without advertised.listeners, the listeners with an empty host replaced by this
+  //   machine's hostname (gethostname); listeners on 0.0.0.0 or :: are refused then. A port
+  //   of 0 (any free port, for tests) stays 0 here: the node advertises the port it bound.
+
   /// Every default; what a node runs with when given nothing.
   broker_config();
 
   /// Typed view of loaded settings plus the checks that span several settings
   /// (group.min.session.timeout.ms <= group.max.session.timeout.ms, advertised listener
-  /// names must be listener names, listener ports distinct). Fails with conflicting_values.
+  /// names must be listener names, listener ports distinct, listeners advertised in place of
+  /// an empty advertised.listeners must not bind a wildcard address). Fails with
+  /// conflicting_values.
   static result<broker_config> from_settings(settings values, std::string* why = nullptr);
 
   /// The effective defaults of a topic without overrides: log.retention.ms -> retention.ms,

@@ -20,6 +20,10 @@ struct listener {
   std::string to_string() const;
 };
 
+/// True for the addresses that mean "every interface" (0.0.0.0, ::): a listener may bind
+/// them, but clients cannot connect to them, so they are never advertised.
+bool is_wildcard_host(std::string_view host) noexcept;
+
 /// Parses "NAME://host:port". Rejects SSL and SASL_* (Tributary speaks plaintext only), a
 /// missing or non-numeric port and ports above 65535; `why` names the problem.
 result<listener> parse_listener(std::string_view text, std::string* why = nullptr);
