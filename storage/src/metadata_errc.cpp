@@ -57,6 +57,8 @@ const char* describe(errc e) noexcept {
     return "unknown node";
   case errc::unknown_transactional_id:
     return "unknown transactional id";
+  case errc::invalid_topic_name:
+    return "invalid topic name";
   }
   return "unknown metadata store error";
 }

@@ -1,5 +1,6 @@
 // metadata_store: topics, their config overrides and their partitions' leadership state.
 #include "metadata_context.hpp"
+#include "tributary/config/topic_name.hpp"
 #include "tributary/storage/metadata/metadata_store.hpp"
 
 #include <unordered_map>
@@ -118,9 +119,8 @@ result<void> validate_assignment(const call_context& ctx, std::string_view topic
 }
 
 result<void> validate_new_topic(const call_context& ctx, const new_topic& t) {
-  if (t.name.empty() || t.name.size() > 249)
-    return ctx.fail(errc::invalid_argument, "a topic name must have 1 to 249 characters, got " +
-                                                std::to_string(t.name.size()));
+  if (std::string why; !config::validate_topic_name(t.name, &why))
+    return ctx.fail(errc::invalid_topic_name, why);
   if (t.partition_count <= 0)
     return ctx.fail(errc::invalid_partitions, quoted(t.name) + ": partition count " +
                                                   std::to_string(t.partition_count) +
@@ -131,6 +131,27 @@ result<void> validate_new_topic(const call_context& ctx, const new_topic& t) {
                                                           " must be at least 1");
   return validate_assignment(ctx, t.name, t.partition_count, t.replication_factor,
                              t.replica_assignment);
+}
+
+// Kafka refuses a name equal to an existing one once '.' is read as '_' ("a.b", "a_b"):
+// both would have the same metric names.
+result<void> refuse_collision(const call_context& ctx, std::string_view name) {
+  if (!config::has_collision_chars(name))
+    return {};
+  auto st = ctx.db.prepare("SELECT name FROM topics WHERE length(name) = ?");
+  if (!st)
+    return unexpected(st.error());
+  std::string existing;
+  TRIB_TRY(st->bind(1, static_cast<int64_t>(name.size())).each_row([&](auto& row) {
+    if (existing.empty() && config::topic_names_collide(name, row.text(0)))
+      existing = row.text(0);
+  }));
+  if (existing.empty())
+    return {};
+  return ctx.fail(errc::invalid_topic_name, quoted(name) + " collides with existing " +
+                                                quoted(existing) +
+                                                ": '.' and '_' give the same metric names; "
+                                                "pick a name that differs in another way");
 }
 
 partition_record partition_from_row(const detail::statement& st) {
@@ -157,6 +178,7 @@ result<topic_record> metadata_store::create_topic(const new_topic& t) {
       return unexpected(exists.error());
     if (*exists)
       return ctx.fail(errc::topic_already_exists, quoted(t.name) + " already exists");
+    TRIB_TRY(refuse_collision(ctx, t.name));
     topic_record rec{
         t.name,    detail::random_uuid(), t.partition_count, t.replication_factor, t.configs,
         ctx.now_ms};

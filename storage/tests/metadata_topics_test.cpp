@@ -106,8 +106,38 @@ TEST_CASE("invalid topic definitions are refused with precise errors", "[metadat
   t.replica_assignment.pop_back();
   CHECK(store.create_topic(t).error() == errc::invalid_argument);
   CHECK_THAT(store.last_error(), Catch::Contains("1 entries for 2 partitions"));
-  CHECK(store.create_topic(simple_topic("", 1)).error() == errc::invalid_argument);
   CHECK(store.list_topics()->empty());
+}
+
+TEST_CASE("create_topic refuses the names Kafka refuses and says why", "[metadata]") {
+  temp_dir dir;
+  auto store = open_ok(dir.db());
+  CHECK(store.create_topic(simple_topic("a/b", 1)).error() == errc::invalid_topic_name);
+  CHECK_THAT(store.last_error(),
+             Catch::Contains("topic name 'a/b' contains '/': allowed characters are ASCII "
+                             "letters, digits, '.', '_' and '-'"));
+  CHECK(store.create_topic(simple_topic("", 1)).error() == errc::invalid_topic_name);
+  CHECK(store.create_topic(simple_topic(".", 1)).error() == errc::invalid_topic_name);
+  CHECK(store.create_topic(simple_topic("..", 1)).error() == errc::invalid_topic_name);
+  CHECK(store.create_topic(simple_topic("my topic", 1)).error() == errc::invalid_topic_name);
+  CHECK(store.create_topic(simple_topic(std::string(250, 'x'), 1)).error() ==
+        errc::invalid_topic_name);
+  CHECK(store.list_topics()->empty());
+  CHECK(store.create_topic(simple_topic(std::string(249, 'x'), 1)));
+  CHECK(store.create_topic(simple_topic("Orders.v2_eu-1", 1)));
+}
+
+TEST_CASE("create_topic refuses a name that collides with an existing one by '.' and '_'",
+          "[metadata]") {
+  temp_dir dir;
+  auto store = open_ok(dir.db());
+  REQUIRE(store.create_topic(simple_topic("metrics.cpu", 1)));
+  CHECK(store.create_topic(simple_topic("metrics_cpu", 1)).error() == errc::invalid_topic_name);
+  CHECK_THAT(store.last_error(), Catch::Contains("topic 'metrics_cpu' collides with existing "
+                                                 "topic 'metrics.cpu'"));
+  CHECK(store.create_topic(simple_topic("metrics.cpu", 1)).error() == errc::topic_already_exists);
+  CHECK(store.create_topic(simple_topic("metrics-cpu", 1)));
+  CHECK(store.list_topics()->size() == 2);
 }
 
 TEST_CASE("unknown topics and partitions are reported as such", "[metadata]") {

@@ -24,7 +24,7 @@ enum class errc {
   internal,             // an unexpected SQLite result (a bug: last_error() has the SQL)
   constraint_violation, // a row broke a schema rule not covered by a precise value below
   // -- the data ----------------------------------------------------------------------------
-  invalid_argument,           // empty name, negative count, mismatched assignment sizes...
+  invalid_argument,           // negative count, mismatched assignment sizes...
   topic_already_exists,       // Kafka TOPIC_ALREADY_EXISTS
   unknown_topic,              // Kafka UNKNOWN_TOPIC_OR_PARTITION (no such topic)
   unknown_partition,          // Kafka UNKNOWN_TOPIC_OR_PARTITION (topic exists, partition not)
@@ -35,6 +35,7 @@ enum class errc {
   unknown_member,             // Kafka UNKNOWN_MEMBER_ID
   unknown_node,               // no node with that id is registered
   unknown_transactional_id,   // no producer registered for that transactional.id
+  invalid_topic_name,         // Kafka INVALID_TOPIC_EXCEPTION: illegal or colliding name
 };
 
 const std::error_category& metadata_category() noexcept;
