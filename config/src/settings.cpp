@@ -30,6 +30,15 @@ std::string describe_place(const origin& from) {
   return from.where + " as '" + from.as_name + "'";
 }
 
+// The alias multiplier the held value was given with (1 for the own name): a smaller scale
+// is a more precise alias (log.retention.ms = 1, .minutes = 60000, .hours = 3600000).
+int64_t scale_of(const registry& reg, const origin& from, const setting_def& def) {
+  if (from.as_name.empty())
+    return 1;
+  auto match = reg.resolve(from.as_name);
+  return match && match->def == &def ? match->scale : 1;
+}
+
 } // namespace
 
 std::string invalid_value_message(std::string_view key, std::string_view raw,
@@ -55,7 +64,10 @@ result<void> settings::set(std::string_view key, std::string_view raw, const ori
   const setting_def& def = *match->def;
   auto index = static_cast<std::size_t>(&def - registry_->defs().data());
   auto& entry = entries_[index];
-  if (from.source != config_source::default_value && entry.from.source == from.source) {
+  bool is_same_source =
+      from.source != config_source::default_value && entry.from.source == from.source;
+  int64_t held_scale = is_same_source ? scale_of(*registry_, entry.from, def) : 0;
+  if (is_same_source && held_scale == match->scale) {
     if (why)
       *why = "'" + def.name + "' is set twice in the " + std::string(to_string(from.source)) +
              ": at " + describe_place(entry.from) + " and at " + std::string(from.where) +
@@ -70,6 +82,9 @@ result<void> settings::set(std::string_view key, std::string_view raw, const ori
       *why = invalid_value_message(key, raw, from.where, reason);
     return unexpected(code);
   }
+  // Kafka: log.retention.ms beats .minutes beats .hours whatever the order in one source.
+  if (is_same_source && held_scale < match->scale)
+    return {}; // valid, but the value already held is more precise
   entry.value = std::move(value);
   entry.text = detail::to_text(def, entry.value);
   entry.from = from;

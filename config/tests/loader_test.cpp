@@ -152,12 +152,24 @@ TEST_CASE("a value error in the file names file:line") {
 }
 
 TEST_CASE("a setting written twice in one file is an error") {
-  temp_toml file("\"log.retention.ms\" = 1\n[log]\nretention.hours = 2\n");
+  temp_toml file("\"log.retention.ms\" = 1\n[log]\nretention.ms = 2\n");
   std::string why;
   auto loaded = load({"--config", file.path}, {}, &why);
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error() == errc::duplicate_setting);
   CHECK(why.find("'log.retention.ms' is set twice in the config file") != std::string::npos);
+}
+
+TEST_CASE("log.retention.ms wins over .minutes and .hours in one file, as in Kafka") {
+  temp_toml file("[log]\nretention.hours = 2\nretention.ms = 5000\nretention.minutes = 1\n");
+  std::string why;
+  auto loaded = load({"--config", file.path}, {}, &why);
+  INFO(why);
+  REQUIRE(loaded);
+  CHECK(loaded->config.topic_defaults().retention_ms == 5000);
+  loaded = load({}, {{"TRIB_LOG_RETENTION_MS", "7000"}, {"TRIB_LOG_RETENTION_HOURS", "1"}}, &why);
+  REQUIRE(loaded);
+  CHECK(loaded->config.topic_defaults().retention_ms == 7000);
 }
 
 TEST_CASE("unknown keys in the file and flags suggest the closest setting") {

@@ -163,13 +163,45 @@ TEST_CASE("the same setting twice in one source is an error naming both places")
   settings s(broker_registry());
   origin first{config_source::config_file, "t.toml:3", {}};
   origin second{config_source::config_file, "t.toml:5", {}};
-  CHECK(set_broker(s, "log.retention.hours", "1", first) == "");
+  CHECK(set_broker(s, "retention.ms", "1", first) == "");
   CHECK(set_broker(s, "log.retention.ms", "5", second) ==
         "'log.retention.ms' is set twice in the config file: at t.toml:3 as "
-        "'log.retention.hours' and at t.toml:5; keep one");
+        "'retention.ms' and at t.toml:5; keep one");
+  CHECK(set_broker(s, "retention.ms", "6", second).find("is set twice") != std::string::npos);
   // A later source overrides without complaint.
   CHECK(set_broker(s, "log.retention.ms", "5") == "");
   CHECK(s.get_int("log.retention.ms") == 5);
+}
+
+TEST_CASE("within one source the most precise alias wins: ms over minutes over hours") {
+  auto at = [](int line) {
+    return origin{config_source::config_file, "t.toml:" + std::to_string(line), {}};
+  };
+  settings s(broker_registry());
+  CHECK(set_broker(s, "log.retention.hours", "1", at(1)) == "");
+  CHECK(set_broker(s, "log.retention.ms", "5", at(2)) == "");
+  CHECK(set_broker(s, "log.retention.minutes", "3", at(3)) == "");
+  CHECK(s.get_int("log.retention.ms") == 5);
+  CHECK(s.at("log.retention.ms").from.where == "t.toml:2");
+  CHECK(s.at("log.retention.ms").from.as_name.empty());
+  // A less precise alias is still validated, though it would not win.
+  CHECK(set_broker(s, "log.retention.hours", "soon", at(4)).find("invalid value 'soon'") !=
+        std::string::npos);
+  CHECK(s.get_int("log.retention.ms") == 5);
+
+  settings minutes(broker_registry());
+  CHECK(set_broker(minutes, "log.retention.minutes", "3", at(1)) == "");
+  CHECK(set_broker(minutes, "log.retention.hours", "1", at(2)) == "");
+  CHECK(minutes.get_int("log.retention.ms") == 180000);
+  CHECK(minutes.at("log.retention.ms").from.as_name == "log.retention.minutes");
+
+  settings roll(broker_registry());
+  CHECK(set_broker(roll, "log.roll.ms", "7000", at(1)) == "");
+  CHECK(set_broker(roll, "log.roll.hours", "2", at(2)) == "");
+  CHECK(set_broker(roll, "log.roll.jitter.hours", "1", at(3)) == "");
+  CHECK(set_broker(roll, "log.roll.jitter.ms", "60", at(4)) == "");
+  CHECK(roll.get_int("log.roll.ms") == 7000);
+  CHECK(roll.get_int("log.roll.jitter.ms") == 60);
 }
 
 TEST_CASE("data.dir takes one directory, also through Kafka's log.dirs") {

@@ -32,8 +32,11 @@ public:
   const std::vector<setting_entry>& entries() const noexcept { return entries_; }
 
   /// Parses and validates `raw` for `key` (own name or alias) and stores it. Fails with
-  /// unknown_setting, invalid_value, out_of_range or duplicate_setting (same key twice from
-  /// one source other than the defaults).
+  /// unknown_setting, invalid_value, out_of_range or duplicate_setting (the setting twice
+  /// from one source other than the defaults, through names of the same precision). Within
+  /// one source the most precise alias wins, as in Kafka: log.retention.ms over
+  /// log.retention.minutes over log.retention.hours, in any order; a less precise value is
+  /// still validated, then dropped.
   result<void> set(std::string_view key, std::string_view raw, const origin& from,
                    std::string* why = nullptr);
 
