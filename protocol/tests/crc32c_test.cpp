@@ -45,9 +45,10 @@ TEST_CASE("crc32c hardware path matches known vectors when the CPU has SSE4.2", 
 
 TEST_CASE("crc32c dispatch, portable and hardware agree on random data at every alignment",
           "[crc32c]") {
-  bytes data = random_bytes(4096 + 64, 7);
+  bytes data = random_bytes(60000 + 64, 7);
   for (size_t offset = 0; offset < 16; ++offset) {
-    for (size_t len : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 100u, 1000u, 4096u}) {
+    for (size_t len : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 100u, 767u, 768u, 769u, 1000u, 4096u,
+                       24575u, 24576u, 24577u, 25352u, 60000u}) {
       byte_span piece(data.data() + offset, len);
       uint32_t portable = crc32c_portable(piece);
       CHECK(crc32c(piece) == portable);
