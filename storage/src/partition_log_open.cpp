@@ -173,6 +173,25 @@ result<void> partition_log::load_segments(bool is_clean) {
     needs_dir_sync_ = true;
   }
   TRIB_TRY(recover_segments(is_clean, recovery_point));
+  if (start_cp > log_end_offset()) {
+    // DeleteRecords checkpointed a log start the recovered data no longer reaches (a crash
+    // lost unflushed batches). As Kafka's LogLoader: drop every segment and start an empty
+    // one at the log start, so log start == log end and new appends continue from there.
+    spdlog::warn("storage: {}: log start offset checkpoint {} is beyond the recovered log end {}; "
+                 "deleting {} segment(s) ({} bytes, offsets [{}, {})) and starting empty at {}",
+                 dir_, start_cp.value, log_end_offset().value, segments_.size(), size_bytes(),
+                 segments_.begin()->first, log_end_offset().value, start_cp.value);
+    for (auto& [base, seg] : segments_)
+      seg->remove_files();
+    segments_.clear();
+    auto seg = segment::create(dir_, start_cp, opts_, clock_());
+    if (!seg)
+      return unexpected(fail(seg.error(), "cannot create segment " +
+                                              std::to_string(start_cp.value) + " in " + dir_ +
+                                              ": " + seg.error().message()));
+    segments_[start_cp.value] = std::move(*seg);
+    needs_dir_sync_ = true;
+  }
   log_start_ = std::max(start_cp, offset{segments_.begin()->first});
   recovery_point_ = is_clean ? log_end_offset() : std::min(recovery_point, log_end_offset());
   return {};

@@ -255,3 +255,40 @@ TEST_CASE("crash: missing index files of a sealed segment are rebuilt on a clean
   CHECK(std::filesystem::file_size(d.sub("00000000000000000000.timeindex")) > 0);
   CHECK(read_all_valid(**log) == end);
 }
+
+TEST_CASE("crash: a log start checkpoint beyond the recovered log end starts an empty log there") {
+  temp_dir d;
+  uint64_t kept_bytes = 0;
+  {
+    auto log = std::move(*partition_log::open(d.path, log_options{}));
+    for (int i = 0; i < 10; ++i) {
+      auto b = one_batch(10, 20, 1000 + i);
+      REQUIRE(log->append(b.data(), b.size(), epoch{0}));
+      if (i == 2)
+        kept_bytes = log->size_bytes();
+    }
+    REQUIRE(log->delete_records_before(offset{80})); // the log start 80 is checkpointed
+    REQUIRE(log->close());
+  }
+  // The crash lost every batch after offset 29 although the log start checkpoint says 80.
+  ::unlink(d.sub(".clean_shutdown").c_str());
+  damage(d.sub(segment::file_name(offset{0}, ".log")), kept_bytes, true);
+
+  {
+    auto log = std::move(*partition_log::open(d.path, log_options{}));
+    CHECK(log->log_start_offset() == offset{80});
+    CHECK(log->log_end_offset() == offset{80});
+    REQUIRE(log->segments().size() == 1);
+    CHECK(log->segments().front().base_offset == offset{80});
+    CHECK_FALSE(file_exists(d.sub(segment::file_name(offset{0}, ".log"))));
+    auto b = one_batch(5, 20, 2000);
+    auto r = log->append(b.data(), b.size(), epoch{0});
+    REQUIRE(r);
+    CHECK(r->base_offset == offset{80});
+    CHECK(read_all_valid(*log) == 85);
+    REQUIRE(log->close());
+  }
+  auto log = std::move(*partition_log::open(d.path, log_options{}));
+  CHECK(log->log_start_offset() == offset{80});
+  CHECK(read_all_valid(*log) == 85);
+}
