@@ -43,6 +43,9 @@ public:
       return "the log is closed";
     case errc::invalid_record:
       return "compacted topics only accept records with a key; set a key on every record";
+    case errc::log_failed:
+      return "an fsync of this log failed; the log is offline until the node restarts and "
+             "recovers it";
     }
     return "unknown storage error";
   }

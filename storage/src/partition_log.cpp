@@ -75,6 +75,8 @@ result<append_result> partition_log::append_impl(std::byte* data, size_t size, b
                                                  epoch leader_epoch) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_)
+    return unexpected(make_error_code(errc::log_failed));
   if (size == 0)
     return unexpected(fail(make_error_code(errc::invalid_request), "empty append"));
   append_result res;
@@ -183,6 +185,8 @@ result<void> partition_log::maybe_roll(size_t bytes, offset first, offset last, 
 result<void> partition_log::roll() {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_)
+    return unexpected(make_error_code(errc::log_failed));
   if (active().empty())
     return {};
   return roll_at(log_end_offset());
@@ -284,6 +288,8 @@ bool partition_log::is_flush_due() const {
 result<flush_ticket> partition_log::prepare_flush() {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_)
+    return unexpected(make_error_code(errc::log_failed));
   if (has_ticket_out_)
     return unexpected(make_error_code(errc::flush_in_progress));
   flush_ticket t;
@@ -308,6 +314,16 @@ result<flush_ticket> partition_log::prepare_flush() {
 
 void partition_log::complete_flush(const flush_ticket& ticket) {
   has_ticket_out_ = false;
+  if (ticket.is_failed()) { // the kernel may have dropped the pages: never trust them again
+    is_failed_ = true;
+    spdlog::error("storage: {}: fsync failed; log offline (appends and flushes refused, "
+                  "recovery point stays {}, log end {}) until reopened and recovered",
+                  dir_, recovery_point_.value, log_end_offset().value);
+    fail(make_error_code(errc::log_failed),
+         "an fsync failed; the log is offline with recovery point " +
+             std::to_string(recovery_point_.value));
+    return;
+  }
   if (!ticket.is_executed()) {
     needs_dir_sync_ = needs_dir_sync_ || ticket.needs_dir_sync_;
     return;

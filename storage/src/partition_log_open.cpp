@@ -233,6 +233,14 @@ result<void> partition_log::recover_segments(bool is_clean, offset recovery_poin
 result<void> partition_log::close() {
   if (is_closed_)
     return {};
+  if (is_failed_) { // no checkpoint, no clean marker: the next open recovers from disk
+    is_closed_ = true;
+    if (lock_fd_ >= 0) {
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+    }
+    return unexpected(make_error_code(errc::log_failed));
+  }
   auto& a = active();
   TRIB_TRY(a.seal());
   for (const auto& [base, seg] : segments_)

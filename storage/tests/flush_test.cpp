@@ -94,3 +94,44 @@ TEST_CASE("a second open of the same folder is refused while the first is open")
   auto b = partition_log::open(d.path, log_options{});
   CHECK_FALSE(b);
 }
+
+TEST_CASE("a failed fsync takes the log offline: the recovery point never advances, writes and "
+          "flushes fail with log_failed, reads go on") {
+  temp_dir d;
+  auto log = std::move(*partition_log::open(d.path, log_options{}));
+  auto b = one_batch(3, 10, 1000);
+  REQUIRE(log->append(b.data(), b.size(), epoch{0}));
+  REQUIRE(log->flush());
+  REQUIRE(log->recovery_point() == offset{3});
+  auto more = one_batch(4, 10, 1000);
+  REQUIRE(log->append(more.data(), more.size(), epoch{0}));
+
+  auto ticket = log->prepare_flush();
+  REQUIRE(ticket);
+  ticket->fail_sync_for_test(); // fdatasync reports EIO once; the kernel dropped the pages
+  CHECK(ticket->execute().error() == make_error_code(errc::io_error));
+  CHECK(ticket->is_failed());
+  log->complete_flush(*ticket);
+  CHECK(log->is_failed());
+  CHECK(log->recovery_point() == offset{3});
+
+  // A retried fsync would "succeed" on Linux; the log must not get that far.
+  CHECK(log->prepare_flush().error() == make_error_code(errc::log_failed));
+  CHECK(log->flush().error() == make_error_code(errc::log_failed));
+  CHECK(log->recovery_point() == offset{3});
+  auto third = one_batch(1, 10, 1000);
+  CHECK(log->append(third.data(), third.size(), epoch{0}).error() ==
+        make_error_code(errc::log_failed));
+  CHECK(log->log_end_offset() == offset{7});
+
+  std::vector<std::byte> out;
+  auto r = log->read_copy(offset{0}, 1 << 20, log->recovery_point(), out);
+  REQUIRE(r);
+  CHECK(out.size() == b.size());
+
+  CHECK(log->close().error() == make_error_code(errc::log_failed));
+  CHECK_FALSE(file_exists(d.sub(".clean_shutdown")));
+  std::ifstream cp(d.sub("recovery-point-offset-checkpoint"));
+  std::string text((std::istreambuf_iterator<char>(cp)), std::istreambuf_iterator<char>());
+  CHECK(text.substr(text.rfind(' ')) == " 3\n");
+}

@@ -21,6 +21,7 @@ enum class errc {
   flush_in_progress,   // prepare_flush while another ticket of this log is outstanding
   log_closed,          // call on a log after close()
   invalid_record, // a record without a key appended to a compacted topic (Kafka INVALID_RECORD)
+  log_failed,     // an fsync of this log failed: writes and flushes refused until reopened
 };
 
 const std::error_category& storage_category() noexcept;

@@ -69,8 +69,12 @@ public:
   // Durability (see flush_ticket.hpp). Kafka's flush.messages / flush.ms policy.
   bool is_flush_due() const;
   result<flush_ticket> prepare_flush();
-  /// Advances the recovery point to the ticket's target if it executed successfully.
+  /// Advances the recovery point to the ticket's target if it executed successfully. A
+  /// ticket whose fsync failed takes the log offline instead (is_failed()): append, roll,
+  /// prepare_flush and flush then fail with errc::log_failed, close() writes no checkpoint
+  /// or clean marker, reads keep serving; reopening recovers from the recovery point.
   void complete_flush(const flush_ticket& ticket);
+  bool is_failed() const { return is_failed_; }
   /// prepare + execute + complete on this thread.
   result<void> flush();
 
@@ -133,6 +137,7 @@ private:
   bool needs_dir_sync_ = false;
   bool has_ticket_out_ = false;
   bool is_closed_ = false;
+  bool is_failed_ = false;        // a flush ticket's fsync failed (see complete_flush)
   uint64_t generation_ = 1;       // bumped when the recovery point moves down
   uint64_t start_generation_ = 1; // log start checkpoint writes
   int lock_fd_ = -1;              // flock on <dir>/.lock: one process per log folder
