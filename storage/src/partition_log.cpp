@@ -269,11 +269,9 @@ result<std::optional<offset>> partition_log::offset_for_timestamp(int64_t ts) co
   for (const auto& [base, seg] : segments_) {
     if (seg->max_timestamp() < ts || seg->next_offset() <= log_start_)
       continue;
-    auto found = seg->find_by_timestamp(ts);
-    if (!found)
+    auto found = seg->find_by_timestamp(ts, log_start_);
+    if (!found || *found)
       return found;
-    if (*found)
-      return std::optional<offset>{std::max(**found, log_start_)};
   }
   return std::optional<offset>{};
 }

@@ -10,6 +10,8 @@
 #include <cinttypes>
 #include <cstdio>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 namespace tributary::storage {
@@ -131,11 +133,14 @@ result<segment_slice> segment::read(offset start, size_t max_bytes, offset upper
   return out;
 }
 
-result<std::optional<offset>> segment::find_by_timestamp(int64_t ts) const {
-  if (max_timestamp_ < ts)
+result<std::optional<offset>> segment::find_by_timestamp(int64_t ts, offset min_offset) const {
+  if (max_timestamp_ < ts || next_offset_ <= min_offset)
     return std::optional<offset>{};
+  // Start at whichever is later: the time index's guess or the batch holding min_offset.
   timestamp_offset from = time_index_.lookup_before(ts);
-  batch_scanner scan(log_, offset_index_.lookup(from.off).position, size_, false);
+  uint64_t start =
+      std::max(offset_index_.lookup(from.off).position, offset_index_.lookup(min_offset).position);
+  batch_scanner scan(log_, start, size_, false);
   scanned_batch b;
   for (;;) {
     auto st = scan.next(b);
@@ -143,16 +148,20 @@ result<std::optional<offset>> segment::find_by_timestamp(int64_t ts) const {
       return unexpected(scan.error());
     if (st != batch_scanner::status::batch)
       return std::optional<offset>{};
-    if (b.header.max_timestamp >= ts)
-      return first_record_at_or_after(b, ts);
+    if (b.header.max_timestamp < ts || b.header.last_offset() < min_offset.value)
+      continue;
+    auto found = first_record_at_or_after(b, ts, min_offset);
+    if (!found || *found)
+      return found;
   }
 }
 
-result<std::optional<offset>> segment::first_record_at_or_after(const scanned_batch& b,
-                                                                int64_t ts) const {
-  // Decode the batch once to find the exact record (Kafka's ListOffsets semantics); fall
-  // back to the batch base offset when the batch cannot be decoded.
-  std::optional<offset> fallback{offset{b.header.base_offset}};
+result<std::optional<offset>> segment::first_record_at_or_after(const scanned_batch& b, int64_t ts,
+                                                                offset min_offset) const {
+  // Decode the batch once to find the exact record (Kafka's ListOffsets semantics: records
+  // below the log start offset do not count); fall back to the first offset of the batch at
+  // or above min_offset when the batch cannot be decoded.
+  std::optional<offset> fallback{std::max(offset{b.header.base_offset}, min_offset)};
   if (b.header.ts_type() == protocol::timestamp_type::log_append_time)
     return fallback; // every record carries max_timestamp
   std::vector<std::byte> bytes(b.header.total_size());
@@ -167,10 +176,13 @@ result<std::optional<offset>> segment::first_record_at_or_after(const scanned_ba
   protocol::record r;
   for (;;) {
     auto more = reader->next(r);
-    if (!more || !*more)
+    if (!more)
       return fallback;
-    if (protocol::record_timestamp(b.header, r) >= ts)
-      return std::optional<offset>{offset{protocol::record_offset(b.header, r)}};
+    if (!*more)
+      return std::optional<offset>{}; // no record of this batch qualifies: keep scanning
+    offset at{protocol::record_offset(b.header, r)};
+    if (at >= min_offset && protocol::record_timestamp(b.header, r) >= ts)
+      return std::optional<offset>{at};
   }
 }
 

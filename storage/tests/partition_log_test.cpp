@@ -216,3 +216,37 @@ TEST_CASE("a compacted log refuses records without a key and writes nothing") {
   REQUIRE(ok);
   CHECK(ok->base_offset == offset{0});
 }
+
+TEST_CASE("offset_for_timestamp searches from the log start, never returning older records") {
+  temp_dir d;
+  auto log = partition_log::open(d.path, log_options{});
+  REQUIRE(log);
+  // Offsets 0..49 (offset 10 at t=1000, the rest t=100), 50..79 at t=500, 80 at t=1000.
+  auto batch_of = [](int count, auto ts_of) {
+    protocol::batch_builder b;
+    for (int i = 0; i < count; ++i) {
+      protocol::record_input r;
+      r.timestamp_ms = ts_of(i);
+      r.value = protocol::as_bytes("v");
+      b.append(r);
+    }
+    std::vector<std::byte> out;
+    REQUIRE(b.build(out));
+    return out;
+  };
+  auto a = batch_of(50, [](int i) { return i == 10 ? 1000 : 100; });
+  auto b = batch_of(30, [](int) { return 500; });
+  auto c = batch_of(1, [](int) { return 1000; });
+  for (auto* batch : {&a, &b, &c})
+    REQUIRE((*log)->append(batch->data(), batch->size(), epoch{0}));
+  auto before = (*log)->offset_for_timestamp(900);
+  REQUIRE(before);
+  CHECK(*before == std::optional<offset>{offset{10}});
+  REQUIRE((*log)->delete_records_before(offset{50}));
+  auto after = (*log)->offset_for_timestamp(900);
+  REQUIRE(after);
+  CHECK(*after == std::optional<offset>{offset{80}});
+  auto none = (*log)->offset_for_timestamp(2000);
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+}

@@ -78,9 +78,9 @@ public:
   /// `min_one`), only batches with last offset < `upper_bound`.
   result<segment_slice> read(offset start, size_t max_bytes, offset upper_bound,
                              bool min_one) const;
-  /// Offset of the first record with timestamp >= ts (the first batch with max timestamp
-  /// >= ts, decoded with protocol::record_reader), or nullopt.
-  result<std::optional<offset>> find_by_timestamp(int64_t ts) const;
+  /// Offset of the first record at or above `min_offset` (the log start) with timestamp
+  /// >= ts (batches decoded with protocol::record_reader), or nullopt.
+  result<std::optional<offset>> find_by_timestamp(int64_t ts, offset min_offset) const;
   /// Removes every batch whose last offset >= target (a batch holding target goes whole).
   result<void> truncate_to(offset target);
 
@@ -111,7 +111,8 @@ public:
 private:
   static constexpr size_t k_max_decompressed_bytes = 64 << 20;
   segment() = default;
-  result<std::optional<offset>> first_record_at_or_after(const scanned_batch& b, int64_t ts) const;
+  result<std::optional<offset>> first_record_at_or_after(const scanned_batch& b, int64_t ts,
+                                                         offset min_offset) const;
   void index_batch(uint32_t position, const batch_entry& b);
   result<void> rebuild_from_scan(bool validate, segment_recovery& rep);
   result<void> truncate_file(uint64_t size);
