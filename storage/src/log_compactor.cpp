@@ -107,16 +107,18 @@ result<compaction_summary> log_compactor::apply(partition_log& log, compaction_t
   if (!t.has_run())
     return unexpected(fail(make_error_code(errc::invalid_request),
                            "apply: the compaction task of '" + dir_ + "' has not run"));
-  if (t.error()) {
-    if (t.error() == make_error_code(errc::corrupt_log))
-      is_uncleanable_ = true; // Kafka marks the partition uncleanable
-    return unexpected(fail(t.error(), t.last_error()));
-  }
+  // Staleness first: a segment truncated or deleted under a running task reads as damaged,
+  // and that must not mark a healthy log uncleanable forever.
   if (!is_snapshot_current(log, t.plan()))
     return unexpected(fail(make_error_code(errc::stale_segments),
                            "compaction of '" + dir_ +
                                "': the log changed (retention, truncation) while cleaning; "
                                "the cleaned segments were discarded"));
+  if (t.error()) {
+    if (t.error() == make_error_code(errc::corrupt_log))
+      is_uncleanable_ = true; // Kafka marks the partition uncleanable
+    return unexpected(fail(t.error(), t.last_error()));
+  }
   compaction_summary sum;
   sum.stats = t.stats();
   for (auto& g : t.groups()) {

@@ -269,3 +269,28 @@ TEST_CASE("a corrupt batch in a sealed segment stops cleaning that log and drops
   CHECK(c.plan(**log, *clk.now).error() == make_error_code(errc::corrupt_log));
   CHECK((*log)->sealed_segments()[1].size_bytes == size_before);
 }
+
+TEST_CASE("a truncation before the run reads as damage but only makes apply stale",
+          "[compaction]") {
+  temp_dir d;
+  manual_clock clk;
+  auto log = partition_log::open(d.path, compact_options(), clk.fn());
+  REQUIRE(log);
+  std::mt19937 rng(11);
+  log_model m;
+  workload(**log, m, rng, 150, *clk.now - 1000);
+  REQUIRE((*log)->roll());
+  log_compactor c(d.path, eager_compaction());
+  auto task = c.plan(**log, *clk.now);
+  REQUIRE(task);
+  REQUIRE(*task);
+  auto sealed = (*log)->sealed_segments();
+  REQUIRE((*log)->truncate_to(sealed[sealed.size() / 2].base_offset + 1)); // shrinks a file
+  (void)(*task)->run(); // may fail: the snapshot's sizes no longer match the files
+  auto applied = c.apply(**log, std::move(**task));
+  REQUIRE_FALSE(applied);
+  CHECK(applied.error() == make_error_code(errc::stale_segments));
+  CHECK_FALSE(c.is_uncleanable());
+  auto again = compact_once(c, **log, *clk.now); // the next pass cleans the new log
+  REQUIRE(again);
+}
