@@ -22,9 +22,9 @@ std::string segment::file_name(offset base, const char* ext) {
   return buf;
 }
 
-result<std::unique_ptr<segment>> segment::create(const std::string& dir, offset base,
-                                                 const log_options& opts, int64_t now_ms,
-                                                 const std::string& suffix) {
+result<std::unique_ptr<segment>> segment::with_log_file(const std::string& dir, offset base,
+                                                        const log_options& opts, int64_t now_ms,
+                                                        const std::string& suffix, bool create) {
   std::unique_ptr<segment> s(new segment());
   s->dir_ = dir;
   s->suffix_ = suffix;
@@ -33,10 +33,20 @@ result<std::unique_ptr<segment>> segment::create(const std::string& dir, offset 
   s->next_offset_ = base;
   s->offset_of_max_timestamp_ = base;
   s->created_ms_ = now_ms;
-  auto log = log_file::open(dir + "/" + file_name(base, ".log") + suffix, true);
+  auto log = log_file::open(dir + "/" + file_name(base, ".log") + suffix, create);
   if (!log)
     return unexpected(log.error());
   s->log_ = *log;
+  return s;
+}
+
+result<std::unique_ptr<segment>> segment::create(const std::string& dir, offset base,
+                                                 const log_options& opts, int64_t now_ms,
+                                                 const std::string& suffix) {
+  auto made = with_log_file(dir, base, opts, now_ms, suffix, true);
+  if (!made)
+    return made;
+  std::unique_ptr<segment> s = std::move(*made);
   TRIB_TRY(detail::truncate(*s->log_, 0));
   size_t idx_bytes = static_cast<size_t>(std::max<int64_t>(opts.segment_index_bytes, 0));
   auto oi = offset_index::open(dir + "/" + file_name(base, ".index") + suffix, base,

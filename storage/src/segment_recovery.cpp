@@ -13,18 +13,10 @@ namespace tributary::storage {
 result<std::unique_ptr<segment>> segment::open_files(const std::string& dir, offset base,
                                                      const log_options& opts, int64_t now_ms,
                                                      const std::string& suffix) {
-  std::unique_ptr<segment> s(new segment());
-  s->dir_ = dir;
-  s->suffix_ = suffix;
-  s->base_ = base;
-  s->opts_ = opts;
-  s->next_offset_ = base;
-  s->offset_of_max_timestamp_ = base;
-  s->created_ms_ = now_ms;
-  auto log = log_file::open(dir + "/" + file_name(base, ".log") + suffix, false);
-  if (!log)
-    return unexpected(log.error());
-  s->log_ = *log;
+  auto made = with_log_file(dir, base, opts, now_ms, suffix, false);
+  if (!made)
+    return made;
+  std::unique_ptr<segment> s = std::move(*made);
   auto size = s->log_->size();
   if (!size)
     return unexpected(size.error());

@@ -111,6 +111,10 @@ public:
 private:
   static constexpr size_t k_max_decompressed_bytes = 64 << 20;
   segment() = default;
+  /// The fields every segment starts with, and its open .log file (created if `create`).
+  static result<std::unique_ptr<segment>> with_log_file(const std::string& dir, offset base,
+                                                        const log_options& opts, int64_t now_ms,
+                                                        const std::string& suffix, bool create);
   result<std::optional<offset>> first_record_at_or_after(const scanned_batch& b, int64_t ts,
                                                          offset min_offset) const;
   void index_batch(uint32_t position, const batch_entry& b);
