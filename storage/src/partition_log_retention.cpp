@@ -62,6 +62,8 @@ result<retention_result> partition_log::delete_oldest(size_t count) {
 result<retention_result> partition_log::apply_retention(int64_t now_ms) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_) // offline after a failed fsync: change nothing on disk (Kafka: dir offline)
+    return unexpected(make_error_code(errc::log_failed));
   retention_result total;
   // Leading empty sealed segments (what compaction leaves once every tombstone of a range
   // expired) hold nothing: they go whatever the policy.
@@ -115,6 +117,8 @@ result<retention_result> partition_log::apply_retention(int64_t now_ms) {
 result<offset> partition_log::delete_records_before(offset before) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_) // offline after a failed fsync: change nothing on disk (Kafka: dir offline)
+    return unexpected(make_error_code(errc::log_failed));
   if (before > log_end_offset())
     return unexpected(fail(make_error_code(errc::offset_out_of_range),
                            "DeleteRecords offset " + std::to_string(before.value) +
@@ -132,6 +136,8 @@ result<offset> partition_log::delete_records_before(offset before) {
 result<void> partition_log::truncate_to(offset target) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_)
+    return unexpected(make_error_code(errc::log_failed));
   if (has_ticket_out_)
     return unexpected(make_error_code(errc::flush_in_progress));
   if (target >= log_end_offset())
@@ -167,6 +173,11 @@ result<void> partition_log::replace_segments(const std::vector<offset>& old_base
                                              std::unique_ptr<segment> replacement) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_) {
+    if (replacement)
+      replacement->remove_files(); // the cleaned copy is not needed: nothing changes offline
+    return unexpected(make_error_code(errc::log_failed));
+  }
   auto stale = [&](const std::string& why) {
     return unexpected(fail(make_error_code(errc::stale_segments), "replace_segments: " + why));
   };

@@ -123,6 +123,11 @@ TEST_CASE("a failed fsync takes the log offline: the recovery point never advanc
   CHECK(log->append(third.data(), third.size(), epoch{0}).error() ==
         make_error_code(errc::log_failed));
   CHECK(log->log_end_offset() == offset{7});
+  // Nothing else changes the files of an offline log either.
+  CHECK(log->apply_retention(0).error() == make_error_code(errc::log_failed));
+  CHECK(log->delete_records_before(offset{1}).error() == make_error_code(errc::log_failed));
+  CHECK(log->truncate_to(offset{1}).error() == make_error_code(errc::log_failed));
+  CHECK(log->log_start_offset() == offset{0});
 
   std::vector<std::byte> out;
   auto r = log->read_copy(offset{0}, 1 << 20, log->recovery_point(), out);

@@ -71,7 +71,8 @@ public:
   result<flush_ticket> prepare_flush();
   /// Advances the recovery point to the ticket's target if it executed successfully. A
   /// ticket whose fsync failed takes the log offline instead (is_failed()): append, roll,
-  /// prepare_flush and flush then fail with errc::log_failed, close() writes no checkpoint
+  /// prepare_flush, flush, retention, DeleteRecords, truncation and segment replacement then
+  /// fail with errc::log_failed, close() writes no checkpoint
   /// or clean marker, reads keep serving; reopening recovers from the recovery point.
   void complete_flush(const flush_ticket& ticket);
   bool is_failed() const { return is_failed_; }
