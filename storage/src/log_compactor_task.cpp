@@ -77,6 +77,26 @@ result<void> compaction_task::run() {
   return {};
 }
 
+// Both passes read sealed segments the same way: a torn or corrupt batch stops cleaning.
+result<bool> compaction_task::next_batch(batch_scanner& scan, const segment_info& seg,
+                                         scanned_batch& b) {
+  switch (scan.next(b)) {
+  case batch_scanner::status::batch:
+    return true;
+  case batch_scanner::status::end:
+    return false;
+  case batch_scanner::status::io_failure:
+    return unexpected(fail(scan.error(), "reading '" + segment_path(plan_, seg) + "' failed"));
+  case batch_scanner::status::damaged:
+    break;
+  }
+  return unexpected(fail(make_error_code(errc::corrupt_log),
+                         "the batch at position " + std::to_string(scan.position()) + " of '" +
+                             segment_path(plan_, seg) +
+                             "' is torn or fails its CRC; cleaning of this log stopped, "
+                             "nothing was changed"));
+}
+
 result<void> compaction_task::build_map(batch_cleaner& c) {
   end_ = plan_.first_uncleanable;
   for (const auto& seg : plan_.segments) {
@@ -85,17 +105,11 @@ result<void> compaction_task::build_map(batch_cleaner& c) {
     batch_scanner scan(seg.file, 0, seg.size_bytes, true);
     scanned_batch b;
     for (;;) {
-      auto st = scan.next(b);
-      if (st == batch_scanner::status::end)
+      auto more = next_batch(scan, seg, b);
+      if (!more)
+        return unexpected(more.error());
+      if (!*more)
         break;
-      if (st == batch_scanner::status::io_failure)
-        return unexpected(fail(scan.error(), "reading '" + segment_path(plan_, seg) + "' failed"));
-      if (st == batch_scanner::status::damaged)
-        return unexpected(fail(make_error_code(errc::corrupt_log),
-                               "the batch at position " + std::to_string(scan.position()) +
-                                   " of '" + segment_path(plan_, seg) +
-                                   "' is torn or fails its CRC; cleaning of this log stopped, "
-                                   "nothing was changed"));
       if (b.header.last_offset() < plan_.first_dirty.value)
         continue;
       auto fits = c.map_batch(b);
@@ -184,17 +198,11 @@ result<void> compaction_task::clean_segment(batch_cleaner& c, const segment_info
   batch_scanner scan(seg.file, 0, seg.size_bytes, true);
   scanned_batch b;
   for (;;) {
-    auto st = scan.next(b);
-    if (st == batch_scanner::status::end)
+    auto more = next_batch(scan, seg, b);
+    if (!more)
+      return unexpected(more.error());
+    if (!*more)
       break;
-    if (st == batch_scanner::status::io_failure)
-      return unexpected(fail(scan.error(), "reading '" + segment_path(plan_, seg) + "' failed"));
-    if (st == batch_scanner::status::damaged)
-      return unexpected(fail(make_error_code(errc::corrupt_log),
-                             "the batch at position " + std::to_string(scan.position()) + " of '" +
-                                 segment_path(plan_, seg) +
-                                 "' is torn or fails its CRC; cleaning of this log stopped, "
-                                 "nothing was changed"));
     if (auto r = c.clean_batch(b, stats_); !r)
       return unexpected(fail(r.error(), "'" + segment_path(plan_, seg) + "': " + c.error_text +
                                             "; cleaning of this log stopped"));

@@ -23,6 +23,9 @@
 
 namespace tributary::storage {
 
+class batch_scanner;
+struct scanned_batch;
+
 /// Cleaner settings that are per broker in Kafka (log.cleaner.*), not per topic.
 struct compaction_options {
   size_t offset_map_bytes = 128 << 20;    // log.cleaner.dedupe.buffer.size (per task)
@@ -99,6 +102,7 @@ public:
 private:
   struct batch_cleaner; // per-run scratch (offset_map, buffers): log_compactor_batch.cpp
 
+  result<bool> next_batch(batch_scanner& scan, const segment_info& seg, scanned_batch& b);
   result<void> build_map(batch_cleaner& c);
   result<void> clean_segments(batch_cleaner& c);
   result<void> clean_segment(batch_cleaner& c, const segment_info& seg, segment& out);
