@@ -57,6 +57,8 @@ trib_find_package(Snappy libsnappy-dev)
 trib_find_package(zstd libzstd-dev)
 trib_find_package(tomlplusplus libtomlplusplus-dev)
 trib_find_library(lz4 lz4frame.h lz4 liblz4-dev)
+trib_find_package(nlohmann_json nlohmann-json3-dev)
+trib_find_package(CLI11 libcli11-dev)
 if(TARGET zstd::libzstd_shared)
   add_library(dep::zstd ALIAS zstd::libzstd_shared)
 else()
@@ -66,6 +68,7 @@ endif()
 if(TRIB_BUILD_TESTS)
   trib_find_package(Catch2 catch2 2)
   # librdkafka: a real Kafka client (and mock cluster) to capture golden bytes from.
-  trib_find_library(rdkafka librdkafka/rdkafka.h rdkafka librdkafka-dev)
 endif()
+# librdkafka: a real Kafka client (golden bytes, interop tests, bench/kafka_bench).
+trib_find_library(rdkafka librdkafka/rdkafka.h rdkafka librdkafka-dev)
 # tl::expected is not packaged for Debian 12; common/result.hpp provides result<T>.

@@ -1,0 +1,39 @@
+#pragma once
+// spawn_partition: starts the actor that owns one partition's log (storage::partition_log).
+// It appends whole batches, keeps the high watermark and leader epoch, long-polls fetches
+// with response promises, flushes through a disk worker (fsync never runs on a scheduler
+// thread), applies retention and compaction on timers, and registers with the inspector.
+
+#include "tributary/actors/partition_actor.hpp"
+#include "tributary/actors/worker_actors.hpp"
+#include "tributary/config/topic_config.hpp"
+
+#include "caf/fwd.hpp"
+
+#include <string>
+
+namespace tributary::actors {
+
+struct partition_spec {
+  std::string topic;
+  int32_t partition = 0;
+  std::string dir;             // <data_dir>/<topic>-<partition>
+  config::topic_config config; // broker defaults overlaid with the topic's overrides
+  int32_t node_id = 0;
+  int32_t leader_epoch = 0;
+  std::string parent;                           // inspector parent name, e.g. "broker 0"
+  int64_t retention_check_interval_ms = 300000; // log.retention.check.interval.ms
+  bool cleaner_enabled = true;                  // log.cleaner.enable
+};
+
+struct partition_deps {
+  disk_actor disk;           // log open, flush tickets, compaction, deletes
+  inspector_actor inspector; // may be invalid (tests)
+};
+
+/// Spawns the partition actor. The log is opened on the disk worker before the actor
+/// handles its first request (requests wait in the mailbox meanwhile); if opening fails the
+/// actor stays up and answers every request with KAFKA_STORAGE_ERROR and the reason.
+partition_actor spawn_partition(caf::actor_system& sys, partition_spec spec, partition_deps deps);
+
+} // namespace tributary::actors
