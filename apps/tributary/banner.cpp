@@ -1,0 +1,90 @@
+// The startup banner (see banner.hpp).
+
+#include "banner.hpp"
+
+#include "tributary/config/listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace tributary::apps {
+
+namespace {
+
+constexpr uint16_t default_native_port = 19092; // trib's default --bootstrap port
+
+std::string listen_address(const startup_facts& facts) {
+  config::listener l;
+  l.host = facts.native_host.empty() ? "0.0.0.0" : facts.native_host;
+  l.port = facts.native_port;
+  return l.to_string();
+}
+
+std::string kafka_listeners(const config::broker_config& config) {
+  std::string text;
+  for (const auto& l : config.listeners)
+    text += (text.empty() ? "" : ", ") + l.to_string();
+  return text.empty() ? "none configured" : text;
+}
+
+/// trib's connection flag for this node; empty when trib's default already reaches it.
+std::string bootstrap_flag(const startup_facts& facts) {
+  auto address = client_address(facts);
+  return address == "127.0.0.1:" + std::to_string(default_native_port) ? std::string{}
+                                                                       : " --bootstrap " + address;
+}
+
+} // namespace
+
+std::string client_address(const startup_facts& facts) {
+  config::listener l;
+  l.host = facts.native_host.empty() || config::is_wildcard_host(facts.native_host)
+               ? "127.0.0.1"
+               : facts.native_host;
+  l.port = facts.native_port;
+  return l.to_string();
+}
+
+std::string banner_text(const startup_facts& facts, const config::broker_config& config) {
+  std::string out;
+  out += "tributary " + facts.version + " -- node " + std::to_string(facts.node_id) + ", cluster " +
+         facts.cluster_id + "\n";
+  out += "  data     " + facts.data_dir + "\n";
+  if (facts.native_port != 0)
+    out +=
+        "  native   " + listen_address(facts) + "  <- Tributary clients and `trib` connect here\n";
+  else
+    out += "  native   off (native.listener is empty): no client outside this process can "
+           "connect\n";
+  out += "  kafka    not served yet: the Kafka wire protocol is not implemented, so " +
+         kafka_listeners(config) + " is not bound\n";
+  out += "started in " + std::to_string(facts.startup_time.count()) +
+         " ms; Ctrl-C (SIGINT) or SIGTERM stops it cleanly\n";
+  if (facts.native_port != 0) {
+    auto flag = bootstrap_flag(facts);
+    out += "quick start:\n";
+    out += "  trib" + flag + " topic create demo --partitions 3\n";
+    out += "  echo 'hello' | trib" + flag + " produce demo && trib" + flag +
+           " consume demo --from-beginning --count 1\n";
+  }
+  return out;
+}
+
+void print_banner(const startup_facts& facts, const config::broker_config& config) {
+  if (config.log_format == config::log_line_format::json) {
+    auto log = spdlog::get("tributary");
+    if (!log)
+      log = spdlog::default_logger();
+    log->info("started in {} ms: node {} cluster {} data {} native {} (kafka listener not "
+              "served yet)",
+              facts.startup_time.count(), facts.node_id, facts.cluster_id, facts.data_dir,
+              facts.native_port != 0 ? listen_address(facts) : std::string("off"));
+    return;
+  }
+  auto text = banner_text(facts, config);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+} // namespace tributary::apps
