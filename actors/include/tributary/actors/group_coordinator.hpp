@@ -21,6 +21,11 @@ struct group_settings {
   int32_t max_size = 0; // 0: unlimited
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
   int32_t node_id = 0;
+  int32_t offset_metadata_max_bytes = 4096; // offset.metadata.max.bytes
+  // How long a JoinGroup of a member without an id may wait in a rebalance (Kafka's
+  // NewMemberJoinTimeoutMs): such members cannot heartbeat, and a client that gave up on its
+  // request would otherwise hold the rebalance until the rebalance timeout.
+  int32_t new_member_join_timeout_ms = 5 * 60 * 1000;
 };
 
 struct group_spec {

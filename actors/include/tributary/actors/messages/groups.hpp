@@ -31,13 +31,17 @@ struct join_group_request {
   std::string client_host;
   std::string reason;
   bool require_known_member_id = false; // JoinGroup v4+: answer MEMBER_ID_REQUIRED first
+  // JoinGroup v9+ (KIP-814): a static leader rejoining a Stable group gets the member list
+  // with skip_assignment instead of being told an older leader id.
+  bool supports_skip_assignment = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_group_request& x) {
   return f(caf::meta::type_name("trib.join_group_request"), x.group_id, x.session_timeout_ms,
            x.rebalance_timeout_ms, x.member_id, x.group_instance_id, x.protocol_type, x.protocols,
-           x.client_id, x.client_host, x.reason, x.require_known_member_id);
+           x.client_id, x.client_host, x.reason, x.require_known_member_id,
+           x.supports_skip_assignment);
 }
 
 struct join_group_member {
