@@ -59,7 +59,19 @@ result<retention_result> partition_log::delete_oldest(size_t count) {
   return r;
 }
 
-result<retention_result> partition_log::apply_retention(int64_t now_ms) {
+size_t partition_log::segments_below(offset high_watermark) const {
+  size_t n = 0;
+  for (auto it = segments_.begin(); it != segments_.end(); ++it, ++n) {
+    auto nx = std::next(it);
+    offset upper = nx == segments_.end() ? log_end_offset() : offset{nx->first};
+    if (upper > high_watermark)
+      break;
+  }
+  return n;
+}
+
+result<retention_result> partition_log::apply_retention(int64_t now_ms,
+                                                        std::optional<offset> high_watermark) {
   if (is_closed_)
     return unexpected(make_error_code(errc::log_closed));
   if (is_failed_) // offline after a failed fsync: change nothing on disk (Kafka: dir offline)
@@ -76,6 +88,9 @@ result<retention_result> partition_log::apply_retention(int64_t now_ms) {
       return r;
     total = *r;
   }
+  // Segments holding offsets at or above the high watermark are not committed yet (a
+  // follower may still need them): retention stops below it.
+  size_t allowed = high_watermark ? segments_below(*high_watermark) : segments_.size();
   if (opts_.cleanup_delete) {
     size_t by_time = 0;
     if (opts_.retention_ms >= 0)
@@ -87,6 +102,8 @@ result<retention_result> partition_log::apply_retention(int64_t now_ms) {
           break;
         ++by_time;
       }
+    by_time = std::min(by_time, allowed);
+    allowed -= by_time;
     auto r = delete_oldest(by_time);
     if (!r)
       return r;
@@ -102,7 +119,7 @@ result<retention_result> partition_log::apply_retention(int64_t now_ms) {
         excess -= static_cast<int64_t>(seg->size_bytes());
         ++by_size;
       }
-      r = delete_oldest(by_size);
+      r = delete_oldest(std::min(by_size, allowed));
       if (!r)
         return r;
       total.deleted_segments += r->deleted_segments;
@@ -145,16 +162,7 @@ result<void> partition_log::truncate_to(offset target) {
   spdlog::info("storage: {}: truncating from log end {} to offset {}", dir_, log_end_offset().value,
                target.value);
   if (target <= offset{segments_.begin()->first}) { // nothing stays: start over at target
-    while (!segments_.empty())
-      TRIB_TRY(delete_segment(segments_.begin()));
-    auto fresh = segment::create(dir_, target, opts_, clock_());
-    if (!fresh) {
-      is_closed_ = true; // no segment left to serve from; reopen to recover
-      return unexpected(fail(fresh.error(), "cannot create segment in " + dir_));
-    }
-    segments_[target.value] = std::move(*fresh);
-    log_start_ = target;
-    TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
+    TRIB_TRY(start_over_at(target));
   } else {
     while (segments_.rbegin()->first >= target.value)
       TRIB_TRY(delete_segment(std::prev(segments_.end())));
@@ -166,6 +174,34 @@ result<void> partition_log::truncate_to(offset target) {
     TRIB_TRY(start_checkpoint_->write(log_start_, ++start_generation_));
   }
   recovery_point_ = std::min(recovery_point_, log_end_offset());
+  return recovery_checkpoint_->write(recovery_point_, ++generation_);
+}
+
+result<void> partition_log::start_over_at(offset start) {
+  while (!segments_.empty())
+    TRIB_TRY(delete_segment(segments_.begin()));
+  auto fresh = segment::create(dir_, start, opts_, clock_());
+  if (!fresh) {
+    is_closed_ = true; // no segment left to serve from; reopen to recover
+    return unexpected(fail(fresh.error(), "cannot create segment in " + dir_));
+  }
+  segments_[start.value] = std::move(*fresh);
+  log_start_ = start;
+  return start_checkpoint_->write(log_start_, ++start_generation_);
+}
+
+result<void> partition_log::truncate_fully_and_start_at(offset start) {
+  if (is_closed_)
+    return unexpected(make_error_code(errc::log_closed));
+  if (is_failed_)
+    return unexpected(make_error_code(errc::log_failed));
+  if (has_ticket_out_)
+    return unexpected(make_error_code(errc::flush_in_progress));
+  spdlog::info("storage: {}: dropping offsets [{}, {}) and starting over at offset {}", dir_,
+               log_start_.value, log_end_offset().value, start.value);
+  TRIB_TRY(start_over_at(start));
+  needs_dir_sync_ = true;
+  recovery_point_ = start; // nothing below it exists any more; ++generation_ fences old tickets
   return recovery_checkpoint_->write(recovery_point_, ++generation_);
 }
 

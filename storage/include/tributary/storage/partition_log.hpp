@@ -81,14 +81,21 @@ public:
 
   /// Deletes oldest segments by retention.ms (largest timestamp < now - retention.ms) and
   /// retention.bytes, when cleanup.policy has delete; rolls first if the active segment
-  /// would go. Also unlinks `.deleted` files older than file.delete.delay.ms.
-  result<retention_result> apply_retention(int64_t now_ms);
+  /// would go. Also unlinks `.deleted` files older than file.delete.delay.ms. With
+  /// `high_watermark`, only segments wholly below it go (Kafka: a segment is eligible when
+  /// the next one's base, or the log end for the last, is <= the high watermark).
+  result<retention_result> apply_retention(int64_t now_ms,
+                                           std::optional<offset> high_watermark = {});
   /// DeleteRecords: log start = `before` (checkpointed), whole segments below it deleted.
   /// errc::offset_out_of_range if `before` > log end. Returns the new log start offset.
   result<offset> delete_records_before(offset before);
   /// Follower truncation: removes every batch whose last offset >= `target`.
   /// errc::flush_in_progress while a flush ticket is outstanding.
   result<void> truncate_to(offset target);
+  /// Follower whose fetch offset fell below the leader's log start (Kafka's
+  /// truncateFullyAndStartAt): every segment goes, the log restarts empty at `start` (which
+  /// may lie past the current log end). Same errors as truncate_to.
+  result<void> truncate_fully_and_start_at(offset start);
   /// Seals the active segment and starts a new one at the log end offset (if non-empty).
   result<void> roll();
 
@@ -108,6 +115,9 @@ public:
 
   const std::string& dir() const { return dir_; }
   const log_options& options() const { return opts_; }
+  /// Topic config change (AlterConfigs): later appends, rolls, flushes, retention and new
+  /// segments use `opts`; existing segments keep their index sizes.
+  void set_options(const log_options& opts) { opts_ = opts; }
   const std::string& last_error() const { return last_error_; }
 
 private:
@@ -121,6 +131,8 @@ private:
   result<void> maybe_roll(size_t bytes, offset first, offset last, int64_t now,
                           int64_t max_timestamp);
   result<void> roll_at(offset base);
+  result<void> start_over_at(offset start);
+  size_t segments_below(offset high_watermark) const;
   result<void> delete_segment(std::map<int64_t, std::unique_ptr<segment>>::iterator it);
   result<retention_result> delete_oldest(size_t count);
   void purge_deleted(int64_t now_ms, bool force);
