@@ -24,6 +24,8 @@ struct partition_spec {
   std::string parent;                           // inspector parent name, e.g. "broker 0"
   int64_t retention_check_interval_ms = 300000; // log.retention.check.interval.ms
   bool cleaner_enabled = true;                  // log.cleaner.enable
+  int64_t cleaner_backoff_ms = 15000;           // log.cleaner.backoff.ms
+  int64_t replica_lag_time_max_ms = 30000;      // replica.lag.time.max.ms (ISR membership)
 };
 
 struct partition_deps {
@@ -33,7 +35,10 @@ struct partition_deps {
 
 /// Spawns the partition actor. The log is opened on the disk worker before the actor
 /// handles its first request (requests wait in the mailbox meanwhile); if opening fails the
-/// actor stays up and answers every request with KAFKA_STORAGE_ERROR and the reason.
+/// actor stays up and answers every request with KAFKA_STORAGE_ERROR and the reason. Without
+/// a disk worker (deps.disk invalid: deterministic tests) disk work runs on the actor itself.
+/// The actor re-arms timers (retention, compaction): its owner must stop it with a
+/// close_request (or an exit message) or actor_system teardown waits for it forever.
 partition_actor spawn_partition(caf::actor_system& sys, partition_spec spec, partition_deps deps);
 
 } // namespace tributary::actors

@@ -7,6 +7,7 @@
 #include "tributary/actors/messages/inspection.hpp"
 #include "tributary/actors/messages/produce.hpp"
 #include "tributary/actors/messages/replication.hpp"
+#include "tributary/actors/messages/topics.hpp"
 
 #include "caf/replies_to.hpp"
 #include "caf/typed_actor.hpp"

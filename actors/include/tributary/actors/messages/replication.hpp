@@ -41,12 +41,13 @@ struct epoch_end_offset_response {
   int16_t error = 0;
   int32_t leader_epoch = -1; // the largest epoch <= the one asked for
   int64_t end_offset = -1;   // first offset of the next epoch (or the log end offset)
+  std::string error_message;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch_end_offset_response& x) {
   return f(caf::meta::type_name("trib.epoch_end_offset_response"), x.error, x.leader_epoch,
-           x.end_offset);
+           x.end_offset, x.error_message);
 }
 
 struct truncate_request {
