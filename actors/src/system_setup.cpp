@@ -124,6 +124,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   TRIB_TYPE(close_response);
   TRIB_TYPE(shutdown_request);
   TRIB_TYPE(register_actor);
+  TRIB_TYPE(native_listener_bound);
   TRIB_TYPE(job_done);
   // actor handles that travel in messages
   TRIB_TYPE(broker_actor);

@@ -60,6 +60,7 @@ using broker_actor =
                      caf::replies_to<describe_cluster_request>::with<describe_cluster_response>,
                      caf::replies_to<actor_snapshot_request>::with<actor_snapshot>,
                      caf::replies_to<shutdown_request>::with<close_response>,
-                     caf::replies_to<stats_request>::with<actor_info>, caf::reacts_to<timer_tick>>;
+                     caf::replies_to<stats_request>::with<actor_info>, caf::reacts_to<timer_tick>,
+                     caf::reacts_to<native_listener_bound>>;
 
 } // namespace tributary::actors
