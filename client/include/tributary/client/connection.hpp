@@ -5,7 +5,10 @@
 //                                 SQLite for streams) and talks to its broker actor directly;
 //   connection::remote(host, port) connects to a `tributary` node's native port through CAF's
 //                                 middleman.
-// Copies share one underlying connection (and one embedded node / actor system).
+// Copies share one underlying connection (and one embedded node / actor system); every member
+// is safe to call from any thread. A remote connection whose node goes away is "lost": every
+// later request fails at once with NETWORK_EXCEPTION (no automatic reconnect yet: open a new
+// connection).
 
 #include "tributary/actors/broker_actor.hpp"
 #include "tributary/client/error.hpp"
@@ -32,7 +35,8 @@ public:
   /// An in-process node started elsewhere (e.g. by the `tributary` program itself or a test);
   /// the caller keeps it alive longer than the connection.
   static outcome<connection> attach(actors::node& node);
-  /// A remote node's native listener ("127.0.0.1", 19092).
+  /// A remote node's native listener ("127.0.0.1", 19092). Retries with backoff until
+  /// `timeout`, then fails with NETWORK_EXCEPTION naming host:port and CAF's reason.
   static outcome<connection> remote(const std::string& host, uint16_t port,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
   /// "embedded:<data_dir>" / "embedded" (./tributary-data) / "host:port" / "tributary://host:port".
@@ -45,6 +49,17 @@ public:
   const std::string& description() const noexcept;
   /// Default timeout of one request to the node.
   std::chrono::milliseconds request_timeout() const noexcept;
+  /// Changes the default request timeout for every copy of this connection.
+  void set_request_timeout(std::chrono::milliseconds timeout) noexcept;
+  /// True once a remote node's connection dropped (never for embedded ones).
+  bool is_lost() const noexcept;
+  /// The node behind an embedded or attached connection; nullptr for remote ones.
+  actors::node* embedded_node() const noexcept;
+
+  /// What a failed request to the node means for the user: REQUEST_TIMED_OUT naming the node
+  /// and the wait, NETWORK_EXCEPTION for a lost remote node, BROKER_NOT_AVAILABLE for a
+  /// stopped embedded one, else UNKNOWN_SERVER_ERROR with CAF's rendering.
+  error to_error(const caf::error& e, std::chrono::milliseconds waited) const;
 
   struct impl;
   explicit connection(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
