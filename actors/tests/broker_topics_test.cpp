@@ -80,19 +80,29 @@ TEST_CASE("fetch long-polls until a produce arrives", "[broker]") {
   node_fixture f;
   caf::scoped_actor self{f.n->system()};
   ask<create_topics_response>(self, f.n->broker(), create_request("waits", 1));
-  // The fetch waits up to 10 s; the produce sent right after must wake it long before.
+  // The fetch may wait 10 s; once it is parked at the partition, a produce must wake it.
   auto start = std::chrono::steady_clock::now();
-  self->request(f.n->broker(), std::chrono::seconds(20), fetch("waits", 0, 0, 10000));
+  auto pending =
+      self->request(f.n->broker(), std::chrono::seconds(20), fetch("waits", 0, 0, 10000));
+  bool parked = false;
+  for (int i = 0; i < 2000 && !parked; ++i) {
+    auto st = ask<partition_status_list>(self, f.n->broker(), partition_status_query{{"waits"}});
+    REQUIRE(st.partitions.size() == 1);
+    parked = st.partitions[0].parked_fetches == 1;
+    if (!parked)
+      self->receive(caf::after(std::chrono::milliseconds(5)) >> [] {});
+  }
+  REQUIRE(parked);
   auto p = ask<produce_response>(self, f.n->broker(), produce("waits", 0, {"x"}));
   CHECK(p.error == 0);
   fetch_response fr;
   bool got = false;
-  self->receive(
+  pending.receive(
       [&](fetch_response& r) {
         fr = std::move(r);
         got = true;
       },
-      caf::after(std::chrono::seconds(20)) >> [] {});
+      [&](caf::error& err) { FAIL("fetch failed: " << caf::to_string(err)); });
   REQUIRE(got);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   REQUIRE(fr.partitions.size() == 1);
