@@ -80,10 +80,10 @@ TEST_CASE("fetch long-polls until a produce arrives", "[broker]") {
   node_fixture f;
   caf::scoped_actor self{f.n->system()};
   ask<create_topics_response>(self, f.n->broker(), create_request("waits", 1));
-  // The fetch may wait 10 s; once it is parked at the partition, a produce must wake it.
-  auto start = std::chrono::steady_clock::now();
+  // The fetch may wait 60 s, the test only 30 s: once it is parked at the partition, only the
+  // produce can answer it in time.
   auto pending =
-      self->request(f.n->broker(), std::chrono::seconds(20), fetch("waits", 0, 0, 10000));
+      self->request(f.n->broker(), std::chrono::seconds(30), fetch("waits", 0, 0, 60000));
   bool parked = false;
   for (int i = 0; i < 2000 && !parked; ++i) {
     auto st = ask<partition_status_list>(self, f.n->broker(), partition_status_query{{"waits"}});
@@ -104,7 +104,6 @@ TEST_CASE("fetch long-polls until a produce arrives", "[broker]") {
       },
       [&](caf::error& err) { FAIL("fetch failed: " << caf::to_string(err)); });
   REQUIRE(got);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   REQUIRE(fr.partitions.size() == 1);
   CHECK(decode(fr.partitions[0].records).size() == 1);
 }
