@@ -314,11 +314,14 @@ void install_handlers(broker_self self) {
     try {
       std::rethrow_exception(ep);
     } catch (const std::exception& e) {
-      broker_log()->error("broker: a handler threw (a bug): {}", e.what());
+      broker_log()->critical("broker: a continuation threw (a bug), the broker stops: {}",
+                             e.what());
     } catch (...) {
-      broker_log()->error("broker: a handler threw an unknown exception (a bug)");
+      broker_log()->critical("broker: a continuation threw (a bug), the broker stops");
     }
-    return caf::none; // keep serving: one bad request must not take the node's front door down
+    // Only continuations (then-handlers) can get here: guarded() catches in handlers. CAF
+    // 0.17 terminates the actor whatever this returns; say why.
+    return caf::sec::runtime_error;
   });
 }
 
@@ -353,13 +356,32 @@ actor_info broker_stats(broker_self self) {
                           {"state", st.is_shutting_down ? "shutting down" : "serving"}});
 }
 
-/// Counts a request; true when the broker refuses it because it is shutting down.
-bool refuse(broker_self self) {
-  ++self->state.meta.counters.messages;
+/// True (and counted as an error) when the broker refuses work because it is shutting down.
+bool is_refused(broker_self self) {
   if (!self->state.is_shutting_down)
     return false;
+  ++self->state.meta.counters.messages;
   ++self->state.meta.counters.errors;
   return true;
+}
+
+/// Runs one request handler. Handlers do not throw by design; should one throw anyway (a
+/// bug, or bad_alloc), the requester gets an error and the broker keeps serving: CAF 0.17's
+/// exception handler would terminate the actor whatever it returns.
+template <class R, class F>
+caf::result<R> guarded(broker_self self, F&& f) {
+  ++self->state.meta.counters.messages;
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    ++self->state.meta.counters.errors;
+    broker_log()->error("broker: a request handler threw (a bug): {}", e.what());
+    return caf::make_error(caf::sec::runtime_error, std::string{"broker: "} + e.what());
+  } catch (...) {
+    ++self->state.meta.counters.errors;
+    broker_log()->error("broker: a request handler threw an unknown exception (a bug)");
+    return caf::make_error(caf::sec::runtime_error, std::string{"broker: unknown exception"});
+  }
 }
 
 const char* k_shutting_down = "node is shutting down";
@@ -388,11 +410,10 @@ broker_actor::behavior_type broker_impl(broker_self self, broker_spec spec, brok
   schedule_offsets_expiry(self);
   return {
       [=](metadata_request& r) -> caf::result<metadata_response> {
-        refuse(self);
-        return handle_metadata(self, r);
+        return guarded<metadata_response>(self, [&] { return handle_metadata(self, r); });
       },
       [=](produce_request& r) -> caf::result<produce_response> {
-        if (refuse(self)) {
+        if (is_refused(self)) {
           produce_response out;
           out.topic = r.topic;
           out.partition = r.partition;
@@ -400,97 +421,84 @@ broker_actor::behavior_type broker_impl(broker_self self, broker_spec spec, brok
           out.error_message = k_shutting_down;
           return out;
         }
-        return handle_produce(self, r);
+        return guarded<produce_response>(self, [&] { return handle_produce(self, r); });
       },
       [=](fetch_request& r) -> caf::result<fetch_response> {
-        if (refuse(self))
+        if (is_refused(self))
           return refused<fetch_response>();
-        return handle_fetch(self, r);
+        return guarded<fetch_response>(self, [&] { return handle_fetch(self, r); });
       },
       [=](list_offsets_request& r) -> caf::result<list_offsets_response> {
-        refuse(self);
-        return handle_list_offsets(self, r);
+        return guarded<list_offsets_response>(self, [&] { return handle_list_offsets(self, r); });
       },
       [=](delete_records_request& r) -> caf::result<delete_records_response> {
-        refuse(self);
-        return handle_delete_records(self, r);
+        return guarded<delete_records_response>(self,
+                                                [&] { return handle_delete_records(self, r); });
       },
       [=](create_topics_request& r) -> caf::result<create_topics_response> {
-        refuse(self);
-        return handle_create_topics(self, r);
+        return guarded<create_topics_response>(self, [&] { return handle_create_topics(self, r); });
       },
       [=](delete_topics_request& r) -> caf::result<delete_topics_response> {
-        refuse(self);
-        return handle_delete_topics(self, r);
+        return guarded<delete_topics_response>(self, [&] { return handle_delete_topics(self, r); });
       },
       [=](create_partitions_request& r) -> caf::result<create_partitions_response> {
-        refuse(self);
-        return handle_create_partitions(self, r);
+        return guarded<create_partitions_response>(
+            self, [&] { return handle_create_partitions(self, r); });
       },
       [=](describe_configs_request& r) -> caf::result<describe_configs_response> {
-        refuse(self);
-        return handle_describe_configs(self, r);
+        return guarded<describe_configs_response>(self,
+                                                  [&] { return handle_describe_configs(self, r); });
       },
       [=](alter_configs_request& r) -> caf::result<alter_configs_response> {
-        refuse(self);
-        return handle_alter_configs(self, r);
+        return guarded<alter_configs_response>(self, [&] { return handle_alter_configs(self, r); });
       },
       [=](partition_status_query& r) -> caf::result<partition_status_list> {
-        refuse(self);
-        return handle_partition_status(self, r);
+        return guarded<partition_status_list>(self,
+                                              [&] { return handle_partition_status(self, r); });
       },
       [=](find_coordinator_request& r) -> caf::result<find_coordinator_response> {
-        refuse(self);
-        return handle_find_coordinator(self, r);
+        return guarded<find_coordinator_response>(self,
+                                                  [&] { return handle_find_coordinator(self, r); });
       },
       [=](join_group_request& r) -> caf::result<join_group_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<join_group_response>(self, [&] { return handle_group(self, r); });
       },
       [=](sync_group_request& r) -> caf::result<sync_group_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<sync_group_response>(self, [&] { return handle_group(self, r); });
       },
       [=](heartbeat_request& r) -> caf::result<heartbeat_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<heartbeat_response>(self, [&] { return handle_group(self, r); });
       },
       [=](leave_group_request& r) -> caf::result<leave_group_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<leave_group_response>(self, [&] { return handle_group(self, r); });
       },
       [=](offset_commit_request& r) -> caf::result<offset_commit_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<offset_commit_response>(self, [&] { return handle_group(self, r); });
       },
       [=](offset_fetch_request& r) -> caf::result<offset_fetch_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<offset_fetch_response>(self, [&] { return handle_group(self, r); });
       },
       [=](offset_delete_request& r) -> caf::result<offset_delete_response> {
-        refuse(self);
-        return handle_group(self, r);
+        return guarded<offset_delete_response>(self, [&] { return handle_group(self, r); });
       },
       [=](describe_groups_request& r) -> caf::result<describe_groups_response> {
-        refuse(self);
-        return handle_describe_groups(self, r);
+        return guarded<describe_groups_response>(self,
+                                                 [&] { return handle_describe_groups(self, r); });
       },
       [=](list_groups_request& r) -> caf::result<list_groups_response> {
-        refuse(self);
-        return handle_list_groups(self, r);
+        return guarded<list_groups_response>(self, [&] { return handle_list_groups(self, r); });
       },
       [=](delete_groups_request& r) -> caf::result<delete_groups_response> {
-        refuse(self);
-        return handle_delete_groups(self, r);
+        return guarded<delete_groups_response>(self, [&] { return handle_delete_groups(self, r); });
       },
       [=](init_producer_id_request& r) -> caf::result<init_producer_id_response> {
-        if (refuse(self))
+        if (is_refused(self))
           return refused<init_producer_id_response>();
-        return handle_init_producer_id(self, r);
+        return guarded<init_producer_id_response>(self,
+                                                  [&] { return handle_init_producer_id(self, r); });
       },
       [=](describe_cluster_request& r) -> caf::result<describe_cluster_response> {
-        ++self->state.meta.counters.messages;
-        return describe_cluster(self, r);
+        return guarded<describe_cluster_response>(self, [&] { return describe_cluster(self, r); });
       },
       [=](actor_snapshot_request& r) -> caf::result<actor_snapshot> {
         ++self->state.meta.counters.messages;
@@ -504,10 +512,9 @@ broker_actor::behavior_type broker_impl(broker_self self, broker_spec spec, brok
         return self->delegate(self->state.deps.inspector, std::move(r));
       },
       [=](shutdown_request& r) -> caf::result<close_response> {
-        ++self->state.meta.counters.messages;
         if (self->state.is_shutting_down)
           return close_response{};
-        return handle_shutdown(self, r);
+        return guarded<close_response>(self, [&] { return handle_shutdown(self, r); });
       },
       [=](stats_request) -> actor_info { return broker_stats(self); },
       [=](timer_tick& t) {

@@ -103,7 +103,6 @@ caf::result<fetch_response> handle_fetch(broker_self self, fetch_request& req) {
       targets[i].error_message = std::move(why);
     }
   }
-  self->state.meta.count_out(1, 0, 0);
   if (!any && !req.partitions.empty()) {
     fetch_response r;
     for (size_t i = 0; i < req.partitions.size(); ++i) {
