@@ -280,3 +280,44 @@ TEST_CASE("describe and alter topic configs", "[broker]") {
   REQUIRE(bd.results[0].entries.size() == 1);
   CHECK(bd.results[0].entries[0].read_only);
 }
+
+TEST_CASE("fetch keeps the response within max_bytes in whole batches", "[broker]") {
+  node_fixture f;
+  caf::scoped_actor self{f.n->system()};
+  auto& b = f.n->broker();
+  ask<create_topics_response>(self, b, create_request("budget", 2));
+  auto batch_size = make_batch({"0123456789"}).size();
+  for (int p = 0; p < 2; ++p)
+    for (int i = 0; i < 3; ++i)
+      ask<produce_response>(self, b, produce("budget", p, {"0123456789"}));
+  auto req = fetch("budget", 0, 0);
+  req.partitions.push_back({"budget", 1, 0, 1 << 20, -1});
+  // Room for partition 0's three batches and one and a half of partition 1's.
+  req.max_bytes = static_cast<int32_t>(batch_size * 4 + batch_size / 2);
+  auto fr = ask<fetch_response>(self, b, req);
+  REQUIRE(fr.partitions.size() == 2);
+  CHECK(decode(fr.partitions[0].records).size() == 3);
+  CHECK(decode(fr.partitions[1].records).size() == 1);
+  CHECK(fr.partitions[1].high_watermark == 3);
+  // The first partition with data always gets at least its first batch.
+  req.max_bytes = 1;
+  auto tiny = ask<fetch_response>(self, b, req);
+  CHECK_FALSE(decode(tiny.partitions[0].records).empty());
+  CHECK(tiny.partitions[1].records.empty());
+}
+
+TEST_CASE("fetch answers at max_wait with what it has when min_bytes is not reached", "[broker]") {
+  node_fixture f;
+  caf::scoped_actor self{f.n->system()};
+  auto& b = f.n->broker();
+  ask<create_topics_response>(self, b, create_request("slow", 2));
+  ask<produce_response>(self, b, produce("slow", 1, {"only"}));
+  auto req = fetch("slow", 0, 0, 200);
+  req.partitions.push_back({"slow", 1, 0, 1 << 20, -1});
+  req.min_bytes = 1 << 20;
+  auto fr = ask<fetch_response>(self, b, req);
+  REQUIRE(fr.partitions.size() == 2);
+  CHECK(fr.partitions[0].error == 0);
+  CHECK(fr.partitions[0].records.empty());
+  REQUIRE(decode(fr.partitions[1].records).size() == 1);
+}
