@@ -47,7 +47,7 @@ kafka_failure partition_state::check_epoch(int32_t current_leader_epoch) const {
 
 int64_t clock_ms(partition_self self) {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(self->now().time_since_epoch()).count();
+  return duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
 }
 
 void arm_timer(partition_self self, int32_t kind, int64_t ms) {
