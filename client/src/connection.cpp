@@ -27,8 +27,11 @@ struct connection::impl {
   std::string description;
   std::atomic<int64_t> timeout_ms{30000};
   std::shared_ptr<std::atomic<bool>> lost = std::make_shared<std::atomic<bool>>(false);
+  // Set while we close on purpose: the proxy's end is then not news worth a warning.
+  std::shared_ptr<std::atomic<bool>> closing = std::make_shared<std::atomic<bool>>(false);
 
   ~impl() {
+    closing->store(true);
     broker = nullptr; // drop the proxy before its system goes
     if (owned_node) {
       if (auto r = owned_node->stop(); !r)
@@ -109,11 +112,13 @@ outcome<connection> connection::remote(const std::string& host, uint16_t port,
   // The proxy terminates when the middleman loses the node: mark the connection lost so
   // requests fail at once instead of each waiting for its timeout.
   auto lost = p->lost;
+  auto closing = p->closing;
   auto desc = p->description;
   auto ptr = caf::actor_cast<caf::strong_actor_ptr>(p->broker);
-  ptr->get()->attach_functor([lost, desc](const caf::error& reason) {
+  ptr->get()->attach_functor([lost, closing, desc](const caf::error& reason) {
     lost->store(true);
-    logger()->warn("lost connection to tributary node {}: {}", desc, caf::to_string(reason));
+    if (!closing->load())
+      logger()->warn("lost connection to tributary node {}: {}", desc, caf::to_string(reason));
   });
   return connection{std::move(p)};
 }

@@ -137,6 +137,8 @@ const std::map<std::string, setter>& setters() {
 
 } // namespace
 
+producer_config::producer_config() = default;
+
 const char* compression_name(compression_codec codec) noexcept {
   switch (codec) {
   case compression_codec::none:

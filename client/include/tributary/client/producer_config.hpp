@@ -18,6 +18,9 @@
 namespace tributary::client {
 
 struct producer_config {
+  /// Kafka's defaults. (User-provided so that create(conn, {{"acks", "all"}}) picks the map.)
+  producer_config();
+
   std::string bootstrap_servers; // bootstrap.servers: a connection url (create() only)
   std::string client_id = "tributary-producer"; // client.id
   int16_t acks = -1;                            // acks: 0, 1, -1/"all"
