@@ -51,7 +51,7 @@ std::pair<uint64_t, uint64_t> count_batches(const bytes& data) {
   auto* p = reinterpret_cast<const std::byte*>(data.data());
   while (data.size() - pos >= protocol::batch_header_size) {
     auto h = protocol::parse_batch_header(p + pos, data.size() - pos);
-    if (!h || h->batch_length <= 0)
+    if (!h || h->batch_length <= 0 || h->total_size() > data.size() - pos)
       break;
     ++batches;
     records += static_cast<uint64_t>(std::max(h->records_count, 0));
