@@ -195,6 +195,11 @@ void consumer::impl::leave_group(const std::string& reason,
                                  std::chrono::steady_clock::time_point deadline) {
   if (!member)
     return;
+  // Take in what already arrived (a finished rebalance brings the current generation, which
+  // the final commit needs).
+  pump();
+  complete_commits();
+  process_events();
   auto mine = owned(*this);
   if (!mine.empty()) {
     if (auto_commit() && in_group()) {

@@ -221,3 +221,57 @@ TEST_CASE("misuse fails with a sentence instead of throwing", "[consumer]") {
   REQUIRE_FALSE(bad);
   CHECK(bad.err().message.find("max.poll.records") != std::string::npos);
 }
+
+TEST_CASE("assign() with a group.id commits as a standalone member and resumes from it",
+          "[consumer]") {
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "ledger", 1);
+  produce(conn, "ledger", 0, 20);
+  topic_partition tp{"ledger", 0};
+  auto cfg = quick_config("standalone");
+  cfg.enable_auto_commit = false;
+  {
+    auto c = consumer::create(conn, cfg);
+    REQUIRE(c);
+    REQUIRE(c->assign({tp}));
+    collected got;
+    poll_until(*c, got, [&] { return got.total >= 20; });
+    REQUIRE(got.total == 20);
+    offset_map offsets;
+    offsets[tp].offset = 15;
+    offsets[tp].metadata = "checkpoint";
+    REQUIRE(c->commit_sync(offsets));
+    auto committed = c->committed({tp});
+    REQUIRE(committed);
+    CHECK(committed->at(tp).offset == 15);
+    CHECK(committed->at(tp).metadata == "checkpoint");
+  }
+  auto c = consumer::create(conn, cfg);
+  REQUIRE(c);
+  REQUIRE(c->assign({tp}));
+  CHECK(*c->position(tp) == 15);
+  collected got;
+  poll_until(*c, got, [&] { return got.total >= 5; });
+  REQUIRE(got.total == 5);
+  CHECK(got.by_partition[tp].front().offset == 15);
+}
+
+TEST_CASE("wakeup() makes a waiting poll return at once", "[consumer]") {
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "quiet", 1);
+  auto c = consumer::create(conn, quick_config());
+  REQUIRE(c);
+  REQUIRE(c->assign({{"quiet", 0}}));
+  c->wakeup();
+  auto start = std::chrono::steady_clock::now();
+  auto batch = c->poll(std::chrono::seconds(60));
+  REQUIRE(batch);
+  CHECK(batch->empty());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  // The wakeup was used up: a short poll now waits its time and returns empty.
+  auto next = c->poll(std::chrono::milliseconds(20));
+  REQUIRE(next);
+  CHECK(next->empty());
+}
