@@ -19,6 +19,11 @@ join_group_response join_error(kafka_error e, std::string member_id, std::string
 
 namespace {
 
+// JoinGroup v8+ carries the client's reason for rejoining: worth a place in the log line.
+std::string client_reason(const join_group_request& req) {
+  return req.reason.empty() ? std::string{} : "; client reason: " + req.reason;
+}
+
 std::string names_of(const std::vector<group_protocol>& ps) {
   std::string out = "[";
   for (size_t i = 0; i < ps.size(); ++i)
@@ -138,7 +143,7 @@ group_machine::join_current_member(const join_group_request& req, uint64_t waite
   auto& m = members_.at(id);
   auto rejoin = [&](const std::string& why) -> std::optional<join_group_response> {
     update_member(m, req, waiter, fx);
-    maybe_prepare_rebalance(why, fx);
+    maybe_prepare_rebalance(why + client_reason(req), fx);
     return std::nullopt;
   };
   switch (state_) {
@@ -196,7 +201,7 @@ group_machine::add_member_and_rebalance(const join_group_request& req, const std
   auto& added = members_.emplace(member_id, std::move(m)).first->second;
   // A member without an id cannot heartbeat while its JoinGroup waits: bound the wait.
   schedule_session(added, settings_.new_member_join_timeout_ms, fx);
-  maybe_prepare_rebalance("member '" + member_id + "' joins", fx);
+  maybe_prepare_rebalance("member '" + member_id + "' joins" + client_reason(req), fx);
   return std::nullopt;
 }
 

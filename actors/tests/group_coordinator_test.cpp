@@ -333,3 +333,44 @@ TEST_CASE_METHOD(group_fixture, "actor: standalone commits, OffsetDelete and sta
     has_state = has_state || (kv.name == "state" && kv.value == "Empty");
   CHECK(has_state);
 }
+
+TEST_CASE("actor: a coordinator on real threads serves a member end to end", "[group]") {
+  // Production wiring: detached metadata actor, real clock, blocking requests with deadlines.
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", 2);
+  caf::actor_system sys{cfg};
+  std::string tmpl = "/tmp/trib-group-mt-XXXXXX";
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  auto store = md::metadata_store::open(tmpl + "/metadata.db");
+  REQUIRE(store);
+  REQUIRE(store->create_topic({"orders", 1, 1, {}, {}}));
+  auto meta = spawn_metadata_actor(sys, std::move(*store), inspector_actor{});
+  group_spec spec;
+  spec.group_id = "g";
+  spec.settings.initial_rebalance_delay_ms = 0;
+  auto g = spawn_group_coordinator(sys, spec, {meta, {}});
+  {
+    caf::scoped_actor self{sys};
+    auto deadline = std::chrono::seconds(10);
+    auto fail = [&](caf::error& e) { FAIL(sys.render(e)); };
+    join_group_response joined;
+    self->request(g, deadline, join_req(""))
+        .receive([&](join_group_response& r) { joined = r; }, fail);
+    REQUIRE(joined.error == 0);
+    REQUIRE(joined.leader == joined.member_id);
+    sync_group_request sync{"g", joined.generation_id, joined.member_id, "", "", "", {}};
+    sync.assignments = {{joined.member_id, {'x'}}};
+    self->request(g, deadline, sync)
+        .receive([&](sync_group_response& r) { CHECK(r.assignment == bytes{'x'}); }, fail);
+    self->request(g, deadline,
+                  commit_req(joined.member_id, joined.generation_id, {{"orders", 0, 11, -1, ""}}))
+        .receive([&](offset_commit_response& r) { CHECK(r.partitions.at(0).error == 0); }, fail);
+    self->request(g, deadline, fetch_req({{"orders", 0}}))
+        .receive([&](offset_fetch_response& r) { CHECK(r.partitions.at(0).offset == 11); }, fail);
+    self->request(g, deadline, close_request{})
+        .receive([&](close_response& r) { CHECK(r.error == 0); }, fail);
+    self->request(meta, deadline, close_request{}).receive([](close_response&) {}, fail);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+}
