@@ -39,9 +39,20 @@ struct group_deps {
   inspector_actor inspector; // may be invalid (tests)
 };
 
-/// Spawns the coordinator. It loads the group's stored state (if any) from the metadata
-/// actor before handling its first request; a restarted node resumes the stored generation
-/// with members expected to rejoin within their session timeouts.
+/// Spawns the coordinator (a scheduled actor; all SQLite work goes to the metadata actor).
+/// It loads the group's stored state (if any) before handling its first request; a
+/// restarted node resumes the stored generation and members, whose sessions run from the
+/// load, so members that come back in time continue without a rebalance. A failed load is
+/// retried with backoff; meanwhile requests get COORDINATOR_LOAD_IN_PROGRESS.
+///
+/// The group is stored when the leader's SyncGroup completes a generation (the SyncGroup
+/// answers follow the save, as Kafka answers after its group metadata append), when a
+/// static member replaces its member id, when the group becomes Empty, and on
+/// close_request (which answers parked requests NOT_COORDINATOR, stores, replies, quits).
+/// Offsets are committed in one transaction per request after the generation checks; a
+/// refused commit stores nothing. delete_group answers GROUP_ID_NOT_FOUND / NON_EMPTY_GROUP,
+/// or deletes the group with its offsets and quits. Every error carries Kafka's code and a
+/// sentence naming the group, member, generation or partition.
 group_actor spawn_group_coordinator(caf::actor_system& sys, group_spec spec, group_deps deps);
 
 } // namespace tributary::actors
