@@ -51,7 +51,14 @@ TEST_CASE("a node's snapshot lists broker, partitions, workers and inspector", "
   caf::scoped_actor self{(*n)->system()};
   ask<create_topics_response>(self, (*n)->broker(), create_request("seen", 2));
   ask<produce_response>(self, (*n)->broker(), produce("seen", 0, {"a", "b"}));
+  // Both partitions have opened their logs (a partition answers nothing before that, and a
+  // busy disk may take longer than the snapshot deadline).
+  ask<partition_status_list>(self, (*n)->broker(), partition_status_query{{"seen"}});
   auto snap = ask<actor_snapshot>(self, (*n)->broker(), actor_snapshot_request{});
+  for (auto& a : snap.actors)
+    for (auto& d : a.details)
+      if (d.name == "answered")
+        FAIL_CHECK(a.kind << " '" << a.name << "' did not answer the snapshot");
   CHECK(snap.unanswered == 0);
   auto* broker = find_kind(snap, "broker", "broker 0");
   REQUIRE(broker != nullptr);
