@@ -374,3 +374,23 @@ TEST_CASE("actor: a coordinator on real threads serves a member end to end", "[g
   std::error_code ec;
   std::filesystem::remove_all(tmpl, ec);
 }
+
+TEST_CASE_METHOD(group_fixture, "actor: a coordinator that cannot load its group refuses requests",
+                 "[group]") {
+  self->send(meta, close_request{}); // the metadata actor closes its store and quits
+  sched.run();
+  take<close_response>();
+  auto g = spawn_group();
+  auto r = ask<join_group_response>(g, join_req(""));
+  CHECK(r.error == err(kafka_error::coordinator_load_in_progress));
+  CHECK(r.error_message.find("group 'g'") != std::string::npos);
+  auto c = ask<offset_commit_response>(g, commit_req("", -1, {{"orders", 0, 1, -1, ""}}));
+  CHECK(c.partitions.at(0).error == err(kafka_error::coordinator_load_in_progress));
+  auto info = ask<actor_info>(g, stats_request{});
+  bool has_load_error = false;
+  for (const auto& kv : info.details)
+    has_load_error = has_load_error || kv.name == "load_error";
+  CHECK(has_load_error);
+  // close does not overwrite the stored group with the empty one it never loaded
+  CHECK(ask<close_response>(g, close_request{}).error == 0);
+}
