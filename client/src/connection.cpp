@@ -20,6 +20,7 @@ struct connection::impl {
   // Embedded: the node (owned or attached) and its actor system.
   std::unique_ptr<actors::node> owned_node;
   actors::node* node = nullptr;
+  caf::actor_system* attached_sys = nullptr; // attach(sys, broker)
   // Remote: our own actor system with the middleman, and the broker's proxy.
   std::unique_ptr<caf::actor_system_config> remote_cfg;
   std::unique_ptr<caf::actor_system> remote_sys;
@@ -75,6 +76,18 @@ outcome<connection> connection::attach(actors::node& node) {
   p->node = &node;
   p->broker = node.broker();
   p->description = "embedded:" + node.config().data_dir;
+  return connection{std::move(p)};
+}
+
+outcome<connection> connection::attach(caf::actor_system& sys, actors::broker_actor broker,
+                                       std::string description) {
+  if (!broker)
+    return make_error(kafka_error::broker_not_available,
+                      "cannot attach to '" + description + "': no broker actor");
+  auto p = std::make_shared<impl>();
+  p->attached_sys = &sys;
+  p->broker = std::move(broker);
+  p->description = std::move(description);
   return connection{std::move(p)};
 }
 
@@ -155,7 +168,9 @@ outcome<connection> connection::open(const std::string& url) {
 }
 
 caf::actor_system& connection::system() const {
-  return impl_->node ? impl_->node->system() : *impl_->remote_sys;
+  if (impl_->node)
+    return impl_->node->system();
+  return impl_->attached_sys ? *impl_->attached_sys : *impl_->remote_sys;
 }
 
 const actors::broker_actor& connection::broker() const {
@@ -163,7 +178,7 @@ const actors::broker_actor& connection::broker() const {
 }
 
 bool connection::is_embedded() const noexcept {
-  return impl_->node != nullptr;
+  return impl_->remote_sys == nullptr;
 }
 
 const std::string& connection::description() const noexcept {

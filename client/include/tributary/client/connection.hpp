@@ -35,6 +35,10 @@ public:
   /// An in-process node started elsewhere (e.g. by the `tributary` program itself or a test);
   /// the caller keeps it alive longer than the connection.
   static outcome<connection> attach(actors::node& node);
+  /// Any broker_actor in an actor system of this process (tests, tools that run their own
+  /// system); the caller keeps the system and the actor alive longer than the connection.
+  static outcome<connection> attach(caf::actor_system& sys, actors::broker_actor broker,
+                                    std::string description);
   /// A remote node's native listener ("127.0.0.1", 19092). Retries with backoff until
   /// `timeout`, then fails with NETWORK_EXCEPTION naming host:port and CAF's reason.
   static outcome<connection> remote(const std::string& host, uint16_t port,
@@ -44,6 +48,7 @@ public:
 
   caf::actor_system& system() const;
   const actors::broker_actor& broker() const;
+  /// In this process (embedded, attached); false for remote nodes.
   bool is_embedded() const noexcept;
   /// "embedded:./tributary-data" or "127.0.0.1:19092", for messages.
   const std::string& description() const noexcept;
