@@ -28,13 +28,6 @@ std::string kafka_listeners(const config::broker_config& config) {
   return text.empty() ? "none configured" : text;
 }
 
-/// trib's connection flag for this node; empty when trib's default already reaches it.
-std::string bootstrap_flag(const startup_facts& facts) {
-  auto address = client_address(facts);
-  return address == "127.0.0.1:" + std::to_string(default_native_port) ? std::string{}
-                                                                       : " --bootstrap " + address;
-}
-
 } // namespace
 
 std::string client_address(const startup_facts& facts) {
@@ -62,11 +55,12 @@ std::string banner_text(const startup_facts& facts, const config::broker_config&
   out += "started in " + std::to_string(facts.startup_time.count()) +
          " ms; Ctrl-C (SIGINT) or SIGTERM stops it cleanly\n";
   if (facts.native_port != 0) {
-    auto flag = bootstrap_flag(facts);
     out += "quick start:\n";
-    out += "  trib" + flag + " topic create demo --partitions 3\n";
-    out += "  echo 'hello' | trib" + flag + " produce demo && trib" + flag +
-           " consume demo --from-beginning --count 1\n";
+    auto address = client_address(facts);
+    if (address != "127.0.0.1:" + std::to_string(default_native_port))
+      out += "  (not trib's default address: export TRIB_BOOTSTRAP=" + address + " first)\n";
+    out += "  trib topic create demo --partitions 3 && echo 'hello world' | trib produce demo\n";
+    out += "  trib consume demo --from-beginning --count 1\n";
   }
   return out;
 }

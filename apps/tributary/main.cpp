@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
   std::string why;
   auto loaded = config::load_broker_config(argc, argv, &why);
   if (!loaded)
-    return fail(exit_usage, why + " (tributary --help lists every setting)");
+    return fail(exit_usage, why.find("--help") == std::string::npos
+                                ? why + " (tributary --help lists every setting)"
+                                : why);
   if (loaded->wants_help) {
     std::printf("%s%s", config::usage("tributary").c_str(), exit_code_help);
     return exit_ok;
