@@ -8,6 +8,9 @@
 #include "tributary/client/admin.hpp"
 #include "tributary/client/partitioner.hpp"
 #include "tributary/client/producer.hpp"
+#include "tributary/client/typed_producer.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <map>
@@ -167,4 +170,25 @@ TEST_CASE("a producer closes promptly with a long linger.ms", "[producer][connec
             [&](const outcome<record_metadata>& r) { delivered += r ? 1 : 0; });
   REQUIRE(p->close(std::chrono::seconds(20))); // close sends what lingers, then stops
   CHECK(delivered.load() == 10);
+}
+
+TEST_CASE("typed_producer writes Kafka's serializer bytes", "[producer][serdes]") {
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "typed", 1);
+  auto p = typed_producer<int64_t, nlohmann::json>::create(conn, {{"linger.ms", "0"}});
+  REQUIRE(p);
+  auto f = p->send_future("typed", int64_t{42}, nlohmann::json{{"total", 12.5}});
+  REQUIRE(f.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  auto md = f.get();
+  REQUIRE(md);
+  CHECK(md->serialized_key_size == 8);
+  auto tomb = p->send_future("typed", int64_t{42}, std::nullopt);
+  REQUIRE(tomb.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  REQUIRE(tomb.get());
+  auto back = read_partition(conn, "typed", 0);
+  REQUIRE(back.size() == 2);
+  CHECK(*serde<int64_t>::deserialize(*back[0].key) == 42);
+  CHECK((*serde<nlohmann::json>::deserialize(*back[0].value))["total"] == 12.5);
+  CHECK_FALSE(back[1].value.has_value()); // a tombstone stays null
 }
