@@ -8,15 +8,17 @@ namespace tributary::client {
 
 using protocol::kafka_error;
 
-metadata_cache::metadata_cache(connection conn, bool allow_auto_create)
-    : conn_(std::move(conn)), allow_auto_create_(allow_auto_create) {}
+metadata_cache::metadata_cache(connection conn, bool allow_auto_create,
+                               std::chrono::milliseconds max_age)
+    : conn_(std::move(conn)), allow_auto_create_(allow_auto_create), max_age_(max_age) {}
 
 outcome<int32_t> metadata_cache::partition_count(const std::string& topic,
                                                  std::chrono::milliseconds timeout) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = topics_.find(topic);
-    if (i != topics_.end() && i->second.error == 0)
+    if (i != topics_.end() && i->second.error == 0 &&
+        std::chrono::steady_clock::now() - i->second.fetched < max_age_)
       return i->second.partitions;
   }
   auto r = refresh({topic}, timeout);
@@ -73,6 +75,7 @@ void metadata_cache::store(const actors::topic_metadata& t) {
   e.error = t.error;
   e.error_message = t.error_message;
   e.partitions = static_cast<int32_t>(t.partitions.size());
+  e.fetched = std::chrono::steady_clock::now();
   if (e.error == 0 && e.partitions == 0)
     e.error = protocol::code_of(kafka_error::leader_not_available); // still being created
   topics_[t.name] = std::move(e);

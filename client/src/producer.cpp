@@ -59,7 +59,9 @@ outcome<producer> producer::create(connection conn, producer_config config) {
   if (auto ok = config.validate(); !ok)
     return ok.err();
   auto p = std::make_unique<impl>(std::move(conn), std::move(config));
-  p->metadata = std::make_shared<metadata_cache>(p->conn, p->config.allow_auto_create_topics);
+  p->metadata =
+      std::make_shared<metadata_cache>(p->conn, p->config.allow_auto_create_topics,
+                                       std::chrono::milliseconds(p->config.metadata_max_age_ms));
   p->metrics = std::make_shared<sender_metrics>();
   // The hooks reach the sender through a weak address: the accumulator must not keep the
   // sender alive (the sender holds the accumulator).

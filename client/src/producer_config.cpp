@@ -91,6 +91,7 @@ const std::map<std::string, setter>& setters() {
       {"batch.size", int_field<int32_t>(&producer_config::batch_size, 0, i32max)},
       {"buffer.memory", int_field<int64_t>(&producer_config::buffer_memory, 1, i64max)},
       {"max.block.ms", int_field<int64_t>(&producer_config::max_block_ms, 0, i64max)},
+      {"metadata.max.age.ms", int_field<int64_t>(&producer_config::metadata_max_age_ms, 0, i64max)},
       {"compression.type",
        [](producer_config& c, const std::string& k, const std::string& v) -> outcome<void> {
          static const std::map<std::string, compression_codec> codecs = {

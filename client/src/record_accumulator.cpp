@@ -156,7 +156,9 @@ record_accumulator::topic_for(std::unique_lock<std::mutex>& lock, const std::str
                               clock::time_point deadline) {
   auto version = hooks_.metadata_version();
   auto i = topics_.find(topic);
-  if (i != topics_.end() && i->second.version == version && i->second.partitions > 0)
+  // Partitions added elsewhere show up after metadata.max.age.ms (the cache refreshes then).
+  if (i != topics_.end() && i->second.version == version && i->second.partitions > 0 &&
+      clock::now() - i->second.checked < std::chrono::milliseconds(config_.metadata_max_age_ms))
     return &i->second;
   // Ask outside the lock: the lookup may block on the node for up to max.block.ms.
   lock.unlock();
@@ -186,6 +188,7 @@ record_accumulator::topic_for(std::unique_lock<std::mutex>& lock, const std::str
   }
   auto& t = topics_[topic];
   t.version = version;
+  t.checked = clock::now();
   t.partitions = *n;
   if (t.open.size() < static_cast<size_t>(*n))
     t.open.resize(static_cast<size_t>(*n));

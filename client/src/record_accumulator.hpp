@@ -100,6 +100,7 @@ private:
   struct topic_state {
     int32_t partitions = 0;
     uint64_t version = 0;
+    clock::time_point checked;   // when the partition count was last read from the cache
     std::vector<batch_ptr> open; // by partition
   };
 

@@ -192,3 +192,24 @@ TEST_CASE("typed_producer writes Kafka's serializer bytes", "[producer][serdes]"
   CHECK((*serde<nlohmann::json>::deserialize(*back[0].value))["total"] == 12.5);
   CHECK_FALSE(back[1].value.has_value()); // a tombstone stays null
 }
+
+TEST_CASE("partitions added by an admin are used after metadata.max.age.ms", "[producer][admin]") {
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "growing", 1);
+  auto p = producer::create(conn, {{"linger.ms", "0"}, {"metadata.max.age.ms", "0"}});
+  REQUIRE(p);
+  REQUIRE(p->partition_count("growing"));
+  CHECK(*p->partition_count("growing") == 1);
+  auto a = admin::create(conn);
+  REQUIRE(a);
+  auto grown = a->create_partitions({{"growing", 4}});
+  REQUIRE(grown);
+  REQUIRE((*grown)[0].ok());
+  auto f = p->send({"growing", 3, std::nullopt, std::string("v"), {}, -1});
+  REQUIRE(f.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  auto md = f.get();
+  INFO((md ? std::string{} : md.err().to_string()));
+  REQUIRE(md);
+  CHECK(md->partition == 3);
+}

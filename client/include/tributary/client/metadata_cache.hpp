@@ -24,7 +24,9 @@ class metadata_cache {
 public:
   /// allow_auto_create: lookups of unknown topics ask the node to create them (when the node
   /// has auto.create.topics.enable), like Kafka's producer metadata requests.
-  explicit metadata_cache(connection conn, bool allow_auto_create = true);
+  /// Entries older than `max_age` (metadata.max.age.ms) are fetched again on lookup.
+  explicit metadata_cache(connection conn, bool allow_auto_create = true,
+                          std::chrono::milliseconds max_age = std::chrono::minutes(5));
 
   /// The partition count of `topic`: cached, or fetched from the node (blocking up to
   /// `timeout`). Fails with the node's error for the topic (UNKNOWN_TOPIC_OR_PARTITION,
@@ -60,12 +62,14 @@ private:
     int32_t partitions = 0;
     int16_t error = 0;
     std::string error_message;
+    std::chrono::steady_clock::time_point fetched;
   };
 
   void store(const actors::topic_metadata& t);
 
   connection conn_;
   bool allow_auto_create_;
+  std::chrono::milliseconds max_age_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> topics_;
   std::atomic<uint64_t> version_{0};

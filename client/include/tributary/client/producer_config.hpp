@@ -38,6 +38,7 @@ struct producer_config {
   int32_t max_request_size = 1 << 20;   // max.request.size (largest record / produce request)
   bool enable_idempotence = false;      // enable.idempotence (true is refused for now)
   bool allow_auto_create_topics = true; // allow.auto.create.topics
+  int64_t metadata_max_age_ms = 300000; // metadata.max.age.ms (partition counts re-read)
   /// partitioner: a user function for records without a partition; empty: Kafka's default.
   partitioner_function partitioner;
 
