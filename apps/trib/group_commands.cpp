@@ -1,7 +1,8 @@
 // trib group list|describe|reset-offsets|delete: consumer groups, their members and committed
-// offsets (with lag against the log end).
+// offsets. `describe` (members, offsets, lag) lives in group_views.cpp.
 
 #include "admin_session.hpp"
+#include "group_views.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -12,10 +13,6 @@
 namespace tributary::trib {
 
 namespace {
-
-struct describe_options {
-  std::vector<std::string> groups;
-};
 
 struct reset_options {
   std::string group;
@@ -51,119 +48,6 @@ int run_list(session& s) {
   else
     s.out().print(t, "(no groups)");
   return exit_ok;
-}
-
-/// Who owns each partition in the group's current assignment.
-std::map<client::topic_partition, std::string> owners(const client::group_description& g) {
-  std::map<client::topic_partition, std::string> out;
-  for (const auto& m : g.members)
-    for (const auto& tp : m.assignment)
-      out[tp] = m.client_id + " " + m.member_id;
-  return out;
-}
-
-/// Offsets of `group` with the log end of each partition; nullopt after reporting.
-std::optional<nlohmann::json> offsets_json(session& s, client::admin& admin,
-                                           const client::group_description& g) {
-  auto committed = admin.list_consumer_group_offsets(g.group_id);
-  if (!committed) {
-    s.fail(committed.err(), "offsets of group '" + g.group_id + "'");
-    return std::nullopt;
-  }
-  std::map<client::topic_partition, client::offset_spec> specs;
-  for (const auto& [tp, _] : *committed)
-    specs[tp] = client::offset_spec::to_latest();
-  std::map<client::topic_partition, int64_t> ends;
-  if (!specs.empty())
-    if (auto listed = admin.list_offsets(specs))
-      for (const auto& l : *listed)
-        if (l.ok())
-          ends[l.tp] = l.offset;
-  auto who = owners(g);
-  auto doc = nlohmann::json::array();
-  for (const auto& [tp, om] : *committed) {
-    auto end = ends.count(tp) ? ends[tp] : -1;
-    doc.push_back({{"topic", tp.topic},
-                   {"partition", tp.partition},
-                   {"committed", om.offset},
-                   {"log_end", end},
-                   {"lag", end >= 0 && om.offset >= 0 ? end - om.offset : -1},
-                   {"member", who.count(tp) ? who[tp] : ""}});
-  }
-  return doc;
-}
-
-void print_group(session& s, const client::group_description& g, const nlohmann::json& offsets) {
-  s.out().line("group " + g.group_id + "  state " + g.state + "  protocol " +
-               (g.protocol_name.empty() ? "-" : g.protocol_name) + "  generation " +
-               std::to_string(g.generation_id) + "  members " + std::to_string(g.members.size()));
-  table members({"MEMBER", "CLIENT", "HOST", "PARTITIONS"});
-  for (const auto& m : g.members) {
-    std::string parts;
-    for (const auto& tp : m.assignment)
-      parts += (parts.empty() ? "" : ",") + tp.to_string();
-    members.add_row({m.member_id, m.client_id, m.client_host, parts});
-  }
-  if (!members.empty())
-    s.out().print(members);
-  table t({"TOPIC", "PARTITION", "COMMITTED", "LOG-END", "LAG", "MEMBER"});
-  for (const auto& o : offsets)
-    t.add_row({o["topic"].get<std::string>(), std::to_string(o["partition"].get<int32_t>()),
-               std::to_string(o["committed"].get<int64_t>()),
-               std::to_string(o["log_end"].get<int64_t>()), std::to_string(o["lag"].get<int64_t>()),
-               o["member"].get<std::string>()});
-  s.out().print(t, "(no committed offsets)");
-}
-
-int run_describe(session& s, const describe_options& o) {
-  auto admin = open_admin(s);
-  if (!admin)
-    return s.failed_code();
-  auto groups = admin->describe_groups(o.groups);
-  if (!groups)
-    return s.fail(groups.err(), "describe groups");
-  int code = exit_ok;
-  auto doc = nlohmann::json::array();
-  for (const auto& g : *groups) {
-    if (!g.ok()) {
-      code = s.fail(g.err, "describe group '" + g.group_id + "'");
-      continue;
-    }
-    auto offsets = offsets_json(s, *admin, g);
-    if (!offsets) {
-      code = s.failed_code();
-      continue;
-    }
-    if (g.state == "Dead" && offsets->empty()) {
-      code = s.fail(client::make_error(protocol::kafka_error::group_id_not_found,
-                                       "group '" + g.group_id + "' does not exist"));
-      continue;
-    }
-    if (!s.out().json()) {
-      print_group(s, g, *offsets);
-      continue;
-    }
-    auto members = nlohmann::json::array();
-    for (const auto& m : g.members) {
-      auto assignment = nlohmann::json::array();
-      for (const auto& tp : m.assignment)
-        assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition}});
-      members.push_back({{"member_id", m.member_id},
-                         {"client_id", m.client_id},
-                         {"host", m.client_host},
-                         {"assignment", assignment}});
-    }
-    doc.push_back({{"group", g.group_id},
-                   {"state", g.state},
-                   {"protocol", g.protocol_name},
-                   {"generation", g.generation_id},
-                   {"leader", g.leader},
-                   {"members", members},
-                   {"offsets", *offsets}});
-  }
-  if (s.out().json() && code == exit_ok)
-    s.out().print(doc);
-  return code;
 }
 
 /// Offsets per partition from one list_offsets call; an error for the whole lookup.
@@ -297,10 +181,11 @@ void add_group_commands(CLI::App& app, action& chosen) {
   auto* list = group->add_subcommand("list", "every consumer group with its state");
   list->callback([&chosen] { chosen = run_list; });
 
-  auto d = std::make_shared<describe_options>();
+  auto d = std::make_shared<group_describe_options>();
   auto* describe = group->add_subcommand("describe", "members, assignment, offsets and lag");
   describe->add_option("groups", d->groups, "group ids")->required();
-  describe->callback([d, &chosen] { chosen = [d](session& s) { return run_describe(s, *d); }; });
+  describe->callback(
+      [d, &chosen] { chosen = [d](session& s) { return run_group_describe(s, *d); }; });
 
   auto r = std::make_shared<reset_options>();
   auto* reset = group->add_subcommand(
