@@ -276,9 +276,18 @@ caf::result<delete_groups_response> handle_delete_groups(broker_self self,
             r.error_message = "group '" + ids[i] + "' does not exist";
           } else {
             ++p->outstanding;
-            self->request(group_for(self, ids[i]), k_job_timeout, delete_group{})
+            auto coordinator = group_for(self, ids[i]);
+            self->request(coordinator, k_job_timeout, delete_group{})
                 .then(
                     [=](group_result& g) mutable {
+                      // A deleted group's coordinator quits: forget it now, not at its down
+                      // message, so the next request for this id gets a fresh coordinator.
+                      auto& groups = self->state.groups;
+                      auto it = groups.find(ids[i]);
+                      if (g.error == 0 && it != groups.end() && it->second == coordinator) {
+                        self->demonitor(coordinator.address());
+                        groups.erase(it);
+                      }
                       g.group_id = p->response.groups[i].group_id;
                       p->response.groups[i] = std::move(g);
                       step();
