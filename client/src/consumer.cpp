@@ -122,6 +122,7 @@ outcome<void> consumer::subscribe(const std::vector<std::string>& topics,
   d.listener = std::move(listener);
   caf::anon_send(d.member, member_subscribe{d.topics, {}});
   d.join_requested = true;
+  d.fatal.reset(); // a new subscription gets a new chance
   return {};
 }
 
@@ -147,6 +148,7 @@ outcome<void> consumer::subscribe(const topic_pattern& pattern,
   d.listener = std::move(listener);
   caf::anon_send(d.member, member_subscribe{{}, pattern.regex});
   d.join_requested = true;
+  d.fatal.reset(); // a new subscription gets a new chance
   return {};
 }
 

@@ -18,6 +18,7 @@
 
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 
 namespace spdlog {
@@ -51,10 +52,39 @@ struct partition_state {
 
 enum class consumer_mode : uint8_t { none, subscribed, assigned };
 
+/// Record vectors handed back by destroyed consumer_records (from any thread), reused by the
+/// next poll so decoding assigns into existing strings instead of allocating.
+class record_pool final : public record_recycler {
+public:
+  void recycle(std::vector<consumer_record>&& records) noexcept override {
+    if (records.capacity() == 0)
+      return;
+    std::vector<consumer_record> dropped; // freed outside the lock
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (free_.size() < 2)
+      free_.push_back(std::move(records));
+    else
+      dropped = std::move(records);
+  }
+  std::vector<consumer_record> take() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (free_.empty())
+      return {};
+    auto out = std::move(free_.back());
+    free_.pop_back();
+    return out;
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<std::vector<consumer_record>> free_;
+};
+
 struct consumer::impl {
   connection conn;
   consumer_config config;
   std::shared_ptr<consumer_channel> channel = std::make_shared<consumer_channel>();
+  std::shared_ptr<record_pool> pool = std::make_shared<record_pool>();
   caf::actor fetcher;
   caf::actor member; // only with a group.id
   std::vector<std::shared_ptr<assignor>> assignors;

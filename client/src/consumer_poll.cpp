@@ -25,6 +25,19 @@ std::string bytes_to_string(const protocol::byte_span& b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
+void assign_bytes(std::optional<std::string>& out, const std::optional<protocol::byte_span>& b) {
+  if (!b) {
+    out.reset();
+    return;
+  }
+  auto* p = reinterpret_cast<const char*>(b->data());
+  if (out)
+    out->assign(p, b->size()); // reuses the recycled string's buffer
+  else
+    out.emplace(p, b->size());
+}
+
+/// Overwrites every field of `out` (it may be a recycled record of an earlier poll).
 void fill(consumer_record& out, const topic_partition& tp, const protocol::batch_header& h,
           const protocol::record& r) {
   out.topic = tp.topic;
@@ -34,10 +47,9 @@ void fill(consumer_record& out, const topic_partition& tp, const protocol::batch
   out.timestamp_type = h.ts_type() == protocol::timestamp_type::log_append_time
                            ? timestamp_type::log_append_time
                            : timestamp_type::create_time;
-  if (r.key)
-    out.key.emplace(reinterpret_cast<const char*>(r.key->data()), r.key->size());
-  if (r.value)
-    out.value.emplace(reinterpret_cast<const char*>(r.value->data()), r.value->size());
+  assign_bytes(out.key, r.key);
+  assign_bytes(out.value, r.value);
+  out.headers.clear();
   if (!r.headers.empty()) {
     out.headers.reserve(static_cast<size_t>(r.headers.size()));
     for (auto& hd : r.headers)
@@ -52,14 +64,14 @@ void fill(consumer_record& out, const topic_partition& tp, const protocol::batch
 /// Returns true once `f` is used up (a trailing partial batch counts as used up: the next
 /// fetch starts at it).
 outcome<bool> drain(buffered_fetch& f, partition_state& st, std::vector<consumer_record>& out,
-                    size_t max, const consumer_config& config) {
+                    size_t& n, size_t max, const consumer_config& config) {
   auto& bytes = f.chunk.records;
   auto* data = reinterpret_cast<const std::byte*>(bytes.data());
   const size_t max_inflated =
       std::max<size_t>(size_t{64} << 20, size_t{16} * config.max_partition_fetch_bytes);
   protocol::record rec;
   f.started = true;
-  while (out.size() < max) {
+  while (n < max) {
     if (!f.reader) {
       if (bytes.size() - f.pos < protocol::batch_header_size)
         return true;
@@ -99,8 +111,9 @@ outcome<bool> drain(buffered_fetch& f, partition_state& st, std::vector<consumer
     auto offset = protocol::record_offset(h, rec);
     if (offset < st.position)
       continue;
-    out.emplace_back();
-    fill(out.back(), f.chunk.tp, h, rec);
+    if (n == out.size())
+      out.emplace_back();
+    fill(out[n++], f.chunk.tp, h, rec);
     st.position = offset + 1;
     st.leader_epoch = h.partition_leader_epoch;
   }
@@ -135,7 +148,7 @@ outcome<void> fetch_error(consumer::impl& d, const fetched_chunk& c, partition_s
 
 /// Records of one partition must be contiguous; a partition appearing twice in one batch
 /// (two chunks with another partition's in between) is regrouped.
-void regroup(std::vector<consumer_record>& records,
+void regroup(std::vector<consumer_record>& records, size_t n,
              std::vector<consumer_records::partition_span>& spans) {
   std::map<topic_partition, size_t> first_seen;
   bool split = false;
@@ -145,7 +158,7 @@ void regroup(std::vector<consumer_record>& records,
   if (!split)
     return;
   std::vector<consumer_record> sorted;
-  sorted.reserve(records.size());
+  sorted.reserve(n);
   std::vector<consumer_records::partition_span> merged;
   std::vector<std::pair<size_t, topic_partition>> order;
   for (auto& [tp, i] : first_seen)
@@ -218,9 +231,10 @@ void consumer::impl::drop_data(const topic_partition& tp) {
 
 outcome<consumer_records> consumer::impl::collect() {
   std::vector<consumer_record> out;
+  size_t n = 0;
   std::vector<consumer_records::partition_span> spans;
   auto max = static_cast<size_t>(config.max_poll_records);
-  while (out.size() < max) {
+  while (n < max) {
     if (!current) {
       if (ready.empty())
         break;
@@ -251,28 +265,36 @@ outcome<consumer_records> consumer::impl::collect() {
       current.reset();
       continue;
     }
-    if (out.empty())
+    if (out.capacity() == 0) {
+      out = pool->take(); // an earlier batch's records, strings and all
       out.reserve(max);
-    auto before = out.size();
-    auto done = drain(*current, st, out, max, config);
+    }
+    auto before = n;
+    auto done = drain(*current, st, out, n, max, config);
     if (!done) {
       acks.emplace_back(tp, current->chunk.epoch);
       current.reset();
       return done.err();
     }
-    if (out.size() > before) {
+    if (n > before) {
       if (!spans.empty() && spans.back().tp == tp)
-        spans.back().last = out.size();
+        spans.back().last = n;
       else
-        spans.push_back(consumer_records::partition_span{tp, before, out.size()});
+        spans.push_back(consumer_records::partition_span{tp, before, n});
     }
     if (*done) {
       acks.emplace_back(tp, current->chunk.epoch);
       current.reset();
     }
   }
-  regroup(out, spans);
-  return consumer_records(std::move(out), std::move(spans));
+  if (n == 0 && out.capacity() > 0) {
+    pool->recycle(std::move(out)); // nothing decoded: keep the strings for the next poll
+    out = {};
+  }
+  regroup(out, n, spans);
+  auto count = std::min(n, out.size());
+  return consumer_records(std::move(out), count, std::move(spans),
+                          std::weak_ptr<record_recycler>(pool));
 }
 
 outcome<consumer_records> consumer::poll(std::chrono::milliseconds timeout) {

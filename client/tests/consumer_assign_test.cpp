@@ -5,9 +5,12 @@
 
 #include "consumer_test_support.hpp"
 
+#include "tributary/protocol/batch_builder.hpp"
+
 using namespace tributary::client;
 using namespace consumer_test;
 using client_test::test_node;
+using tributary::client::blocking_request;
 using tributary::protocol::kafka_error;
 
 TEST_CASE("assign() reads every record of its partitions in order", "[consumer]") {
@@ -274,4 +277,64 @@ TEST_CASE("wakeup() makes a waiting poll return at once", "[consumer]") {
   auto next = c->poll(std::chrono::milliseconds(20));
   REQUIRE(next);
   CHECK(next->empty());
+}
+
+TEST_CASE("recycled records are overwritten completely: nulls, tombstones, headers", "[consumer]") {
+  namespace proto = tributary::protocol;
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "mixed", 1);
+  auto send = [&](bool full) {
+    proto::batch_builder b;
+    proto::record_header h{"trace", proto::as_bytes("abc")};
+    for (int i = 0; i < 5; ++i) {
+      if (full)
+        b.append({1000 + i, proto::as_bytes("key"), proto::as_bytes("value"), {&h, 1}});
+      else
+        b.append({2000 + i, std::nullopt, std::nullopt, {}});
+    }
+    std::vector<std::byte> out;
+    REQUIRE(b.build(out));
+    tributary::actors::produce_request req;
+    req.topic = "mixed";
+    req.records.assign(reinterpret_cast<const char*>(out.data()),
+                       reinterpret_cast<const char*>(out.data()) + out.size());
+    auto r = blocking_request<tributary::actors::produce_response>(conn, std::move(req));
+    REQUIRE(r);
+    REQUIRE(r->error == 0);
+  };
+  send(true);
+  send(false);
+  auto cfg = quick_config();
+  cfg.max_poll_records = 5;
+  auto c = consumer::create(conn, cfg);
+  REQUIRE(c);
+  REQUIRE(c->assign({{"mixed", 0}}));
+  size_t seen_full = 0, seen_empty = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (seen_full + seen_empty < 10 && std::chrono::steady_clock::now() < deadline) {
+    auto batch = c->poll(std::chrono::milliseconds(100));
+    REQUIRE(batch);
+    consumer_records copy = *batch; // copies are independent of the pool
+    for (auto& r : *batch) {
+      if (r.offset < 5) {
+        ++seen_full;
+        CHECK(r.key == std::optional<std::string>{"key"});
+        CHECK(r.value == std::optional<std::string>{"value"});
+        REQUIRE(r.headers.size() == 1);
+        CHECK(r.headers[0].key == "trace");
+        CHECK(r.headers[0].value == std::optional<std::string>{"abc"});
+        CHECK(r.timestamp == 1000 + r.offset);
+      } else {
+        ++seen_empty;
+        CHECK(!r.key);
+        CHECK(!r.value);
+        CHECK(r.headers.empty());
+        CHECK(r.timestamp == 2000 + (r.offset - 5));
+      }
+    }
+    CHECK(copy.count() == batch->count());
+  } // each batch goes back to the pool here and is reused by the next poll
+  CHECK(seen_full == 5);
+  CHECK(seen_empty == 5);
 }
