@@ -22,8 +22,6 @@ namespace md = storage::metadata;
 
 namespace {
 
-/// offsets.retention.check.interval.ms (Kafka's default; not a Tributary setting yet).
-constexpr std::chrono::minutes k_offsets_check_interval{10};
 /// transaction.max.timeout.ms (Kafka's default).
 constexpr int32_t k_max_transaction_timeout_ms = 900000;
 
@@ -356,7 +354,8 @@ caf::result<init_producer_id_response> handle_init_producer_id(broker_self self,
 
 void expire_offsets(broker_self self) {
   auto retention_ms = int64_t{self->state.spec.config.offsets_retention_minutes} * 60000;
-  auto now = wall_clock_ms();
+  auto& clock = self->state.spec.now_ms;
+  auto now = clock ? clock() : wall_clock_ms();
   on_store(
       self, self->state.deps.metadata,
       [now, retention_ms](md::metadata_store& s) { return s.expire_offsets(now, retention_ms); },
@@ -370,7 +369,9 @@ void expire_offsets(broker_self self) {
 
 void schedule_offsets_expiry(broker_self self) {
   auto seq = ++self->state.timer_seq;
-  self->delayed_send(self, k_offsets_check_interval, timer_tick{timer_offsets_expiry, seq, {}});
+  auto interval =
+      std::chrono::milliseconds(std::max<int64_t>(self->state.spec.offsets_check_interval_ms, 1));
+  self->delayed_send(self, interval, timer_tick{timer_offsets_expiry, seq, {}});
 }
 
 } // namespace tributary::actors

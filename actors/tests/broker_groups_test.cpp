@@ -3,8 +3,12 @@
 // and InitProducerId for idempotent and transactional producers.
 #include "broker_test_support.hpp"
 
+#include "tributary/actors/broker.hpp"
 #include "tributary/actors/node.hpp"
+#include "tributary/actors/system_setup.hpp"
+#include "tributary/actors/workers.hpp"
 #include "tributary/protocol/kafka_error.hpp"
+#include "tributary/storage/metadata/metadata_store.hpp"
 
 using namespace broker_test;
 using namespace tributary::actors;
@@ -12,6 +16,11 @@ using tributary::protocol::code_of;
 using tributary::protocol::kafka_error;
 
 namespace {
+
+int64_t wall_clock_ms_for_tests() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 struct group_fixture {
   temp_dir dir;
@@ -120,4 +129,47 @@ TEST_CASE("init producer id hands out ids and bumps transactional epochs", "[bro
   tx.transaction_timeout_ms = 0;
   auto bad = ask<init_producer_id_response>(self, b, tx);
   CHECK(bad.error == code_of(kafka_error::invalid_transaction_timeout));
+}
+
+TEST_CASE("the broker expires committed offsets of empty groups on its timer", "[broker]") {
+  temp_dir dir;
+  auto cfg = node_config(dir.path, false);
+  cfg.offsets_retention_minutes = 1;
+  auto store = tributary::storage::metadata::metadata_store::open(dir.path + "/metadata.db");
+  REQUIRE(store);
+  auto cluster = store->cluster_id();
+  caf::actor_system_config sys_cfg;
+  configure_actor_system(sys_cfg, system_options{2, "sharing", false, 1000});
+  caf::actor_system sys{sys_cfg};
+  auto meta = spawn_metadata_actor(sys, std::move(*store), inspector_actor{});
+  auto disk = spawn_disk_worker(sys, "disk-0", inspector_actor{});
+  broker_spec spec;
+  spec.config = cfg;
+  spec.cluster_id = cluster;
+  spec.offsets_check_interval_ms = 20;
+  // The broker's clock runs two hours ahead: every commit is older than the 1-minute retention.
+  spec.now_ms = [] { return wall_clock_ms_for_tests() + 2 * 3600 * 1000; };
+  auto b = spawn_broker(sys, spec, broker_deps{meta, disk, inspector_actor{}});
+  {
+    caf::scoped_actor self{sys};
+    ask<create_topics_response>(self, b, create_request("t", 1));
+    offset_commit_request oc;
+    oc.group_id = "lonely";
+    oc.partitions.push_back({"t", 0, 9, -1, ""});
+    CHECK(ask<offset_commit_response>(self, b, oc).partitions.at(0).error == 0);
+    offset_fetch_request of;
+    of.group_id = "lonely";
+    of.partitions.push_back({"t", 0});
+    bool expired = false;
+    for (int i = 0; i < 500 && !expired; ++i) {
+      auto r = ask<offset_fetch_response>(self, b, of);
+      expired = r.partitions.empty() || r.partitions[0].offset == -1;
+      if (!expired)
+        self->receive(caf::after(std::chrono::milliseconds(10)) >> [] {});
+    }
+    CHECK(expired);
+    ask<close_response>(self, b, shutdown_request{5000});
+    ask<close_response>(self, meta, close_request{});
+  }
+  caf::anon_send_exit(disk, caf::exit_reason::user_shutdown);
 }

@@ -9,6 +9,7 @@
 
 #include "caf/fwd.hpp"
 
+#include <functional>
 #include <string>
 
 namespace tributary::actors {
@@ -18,6 +19,10 @@ struct broker_spec {
   std::string cluster_id;
   broker_node self; // this node as clients reach it (advertised host and ports)
   int64_t started_ms = 0;
+  /// offsets.retention.check.interval.ms (Kafka's default; not a Tributary setting yet).
+  int64_t offsets_check_interval_ms = 600000;
+  /// Wall clock in ms for offset expiry; empty: the system clock (tests move time forward).
+  std::function<int64_t()> now_ms;
 };
 
 struct broker_deps {
