@@ -329,3 +329,40 @@ TEST_CASE("unsubscribe revokes and leaves; assign() is refused while subscribed"
   REQUIRE(c->assign({{"t", 0}}));
   CHECK(c->assignment().size() == 1);
 }
+
+TEST_CASE("a static member that restarts gets its partitions back without a rebalance",
+          "[consumer]") {
+  test_node n;
+  auto conn = n.connect("embedded");
+  create_topic(conn, "static", 4);
+  auto cfg = quick_config("statics");
+  cfg.partition_assignment_strategy = {"range"};
+  auto cfg_a = cfg, cfg_b = cfg;
+  cfg_a.group_instance_id = "host-a";
+  cfg_b.group_instance_id = "host-b";
+  listener_log log_b;
+  auto b = consumer::create(conn, cfg_b);
+  REQUIRE(b);
+  REQUIRE(b->subscribe({"static"}, log_b.make()));
+  std::vector<topic_partition> before;
+  collected got_a, got_b;
+  {
+    auto a = consumer::create(conn, cfg_a);
+    REQUIRE(a);
+    REQUIRE(a->subscribe({"static"}));
+    poll_all({&*a, &*b}, {&got_a, &got_b},
+             [&] { return a->assignment().size() == 2 && b->assignment().size() == 2; });
+    REQUIRE(a->assignment().size() == 2);
+    before = a->assignment();
+    REQUIRE(a->close()); // static: no LeaveGroup, the partitions wait for host-a
+  }
+  auto revocations = log_b.count("revoked");
+  auto generation = b->generation_id();
+  auto a = consumer::create(conn, cfg_a);
+  REQUIRE(a);
+  REQUIRE(a->subscribe({"static"}));
+  poll_all({&*a, &*b}, {&got_a, &got_b}, [&] { return a->assignment().size() == 2; });
+  CHECK(a->assignment() == before);
+  CHECK(log_b.count("revoked") == revocations);
+  CHECK(b->generation_id() == generation);
+}
