@@ -1,6 +1,7 @@
 #pragma once
 // The broker actor's state and the handler functions the broker's behavior (broker.cpp) calls,
-// one .cpp per area: topics (broker_topics.cpp), configs (broker_configs.cpp), produce / fetch
+// one .cpp per area: partition actors (broker_partitions.cpp), topics (broker_topics.cpp,
+// broker_topic_changes.cpp), configs (broker_configs.cpp), produce / fetch
 // / offsets routing (broker_routing.cpp), groups and producer ids (broker_groups.cpp).
 // Private to actors/. Everything here runs on the broker actor only; no handler throws.
 
@@ -71,6 +72,10 @@ const partition_actor* find_partition(broker_self self, const std::string& topic
                                       std::string* why);
 /// Spawns the partition actors of `entry` (partitions [from, count)).
 void spawn_partitions(broker_self self, topic_entry& entry, int32_t from);
+/// Loads every stored topic and spawns its partitions; the broker waits for it (await).
+void load_topics(broker_self self);
+/// Down message of a partition (restarted unless shutting down) or a group coordinator.
+void on_down(broker_self self, const caf::down_msg& dm);
 
 // -- topics (broker_topics.cpp) --------------------------------------------------------------
 caf::result<metadata_response> handle_metadata(broker_self self, metadata_request& req);
@@ -80,6 +85,14 @@ caf::result<delete_topics_response> handle_delete_topics(broker_self self,
                                                          delete_topics_request& req);
 caf::result<create_partitions_response> handle_create_partitions(broker_self self,
                                                                  create_partitions_request& req);
+/// A CreateTopics / DeleteTopics / CreatePartitions result carrying an error.
+topic_result topic_error(const std::string& name, protocol::kafka_error e, std::string message);
+/// Ends the in-flight state of a topic being created or deleted and runs its waiters.
+void wake_topic(broker_self self, const std::string& name, bool exists);
+/// A disk job removing `<data_dir>/<topic>-<p>` for p in [from, to): folders left by an
+/// earlier topic of the same name must not become the new topic's data.
+std::function<int()> stale_folder_job(std::string data_dir, std::string topic, int32_t from,
+                                      int32_t to);
 /// Creates topics with the broker defaults (auto-create); calls done(name, result) per topic.
 void auto_create_topics(broker_self self, const std::vector<std::string>& names,
                         std::function<void(std::vector<topic_result>)> done);

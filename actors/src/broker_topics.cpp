@@ -1,7 +1,7 @@
-// Topic administration on the broker: Metadata (with auto-create), CreateTopics, DeleteTopics,
-// CreatePartitions. Store writes run on the metadata actor, folder removal on a disk worker;
-// a topic being created or deleted is parked in state.changing so concurrent requests wait for
-// (or refuse) it instead of racing it.
+// Topic administration on the broker: Metadata (with auto-create) and CreateTopics (DeleteTopics
+// and CreatePartitions are in broker_topic_changes.cpp). Store writes run on the metadata actor,
+// folder removal on a disk worker; a topic being created or deleted is parked in state.changing so
+// concurrent requests wait for (or refuse) it instead of racing it.
 #include "broker_state.hpp"
 
 #include "jobs.hpp"
@@ -29,13 +29,17 @@ struct prepared_topic {
   config::topic_config config;
 };
 
-topic_result error_result(const std::string& name, kafka_error e, std::string message) {
+} // namespace
+
+topic_result topic_error(const std::string& name, kafka_error e, std::string message) {
   topic_result r;
   r.name = name;
   r.error = code(e);
   r.error_message = std::move(message);
   return r;
 }
+
+namespace {
 
 std::vector<config_kv> to_kv(const config::string_map& m) {
   std::vector<config_kv> out;
@@ -49,7 +53,7 @@ bool validate_new_topic(broker_self self, const new_topic_spec& spec, prepared_t
                         topic_result& err) {
   auto& st = self->state;
   auto fail = [&](kafka_error e, std::string msg) {
-    err = error_result(spec.name, e, std::move(msg));
+    err = topic_error(spec.name, e, std::move(msg));
     return false;
   };
   std::string why;
@@ -99,7 +103,9 @@ bool validate_new_topic(broker_self self, const new_topic_spec& spec, prepared_t
   return true;
 }
 
-void wake(broker_self self, const std::string& name, bool exists) {
+} // namespace
+
+void wake_topic(broker_self self, const std::string& name, bool exists) {
   auto i = self->state.changing.find(name);
   if (i == self->state.changing.end())
     return;
@@ -127,6 +133,8 @@ std::function<int()> stale_folder_job(std::string data_dir, std::string topic, i
   };
 }
 
+namespace {
+
 /// Stores the topic, clears stale folders, spawns its partitions; done(result) at the end.
 void create_one(broker_self self, prepared_topic t, std::function<void(topic_result)> done) {
   self->state.changing[t.name];
@@ -140,10 +148,10 @@ void create_one(broker_self self, prepared_topic t, std::function<void(topic_res
       self, self->state.deps.metadata, [nt](md::metadata_store& s) { return s.create_topic(nt); },
       [=](result<md::topic_record> rec) {
         if (!rec) {
-          wake(self, shared->name, false);
-          done(error_result(shared->name, to_kafka(rec.error()),
-                            "topic '" + shared->name +
-                                "' was not created: " + rec.error().message()));
+          wake_topic(self, shared->name, false);
+          done(topic_error(shared->name, to_kafka(rec.error()),
+                           "topic '" + shared->name +
+                               "' was not created: " + rec.error().message()));
           return;
         }
         auto job =
@@ -164,7 +172,7 @@ void create_one(broker_self self, prepared_topic t, std::function<void(topic_res
               r.num_partitions = slot.record.partition_count;
               r.replication_factor = slot.record.replication_factor;
               r.configs = to_kv(slot.record.configs);
-              wake(self, shared->name, true);
+              wake_topic(self, shared->name, true);
               done(std::move(r));
             },
             0);
@@ -319,8 +327,8 @@ caf::result<create_topics_response> handle_create_topics(broker_self self,
   for (size_t i = 0; i < req.topics.size(); ++i) {
     auto& spec = req.topics[i];
     if (seen[spec.name] > 1) {
-      slots[i] = error_result(spec.name, kafka_error::invalid_request,
-                              "topic '" + spec.name + "' is listed more than once in the request");
+      slots[i] = topic_error(spec.name, kafka_error::invalid_request,
+                             "topic '" + spec.name + "' is listed more than once in the request");
       continue;
     }
     prepared_topic t;
@@ -342,190 +350,6 @@ caf::result<create_topics_response> handle_create_topics(broker_self self,
     rp.deliver(create_topics_response{std::move(r)});
   });
   return rp;
-}
-
-caf::result<delete_topics_response> handle_delete_topics(broker_self self,
-                                                         delete_topics_request& req) {
-  auto& st = self->state;
-  delete_topics_response out;
-  out.topics.resize(req.names.size());
-  struct pending {
-    delete_topics_response response;
-    size_t outstanding = 0;
-    caf::typed_response_promise<delete_topics_response> rp;
-  };
-  auto p = std::make_shared<pending>();
-  std::vector<std::pair<size_t, topic_entry>> todo;
-  std::set<std::string> in_request;
-  for (size_t i = 0; i < req.names.size(); ++i) {
-    auto& name = req.names[i];
-    out.topics[i].name = name;
-    if (!st.spec.config.delete_topic_enable) {
-      out.topics[i] = error_result(name, kafka_error::topic_deletion_disabled,
-                                   "topic deletion is disabled on this node "
-                                   "(delete.topic.enable=false); topic '" +
-                                       name + "' is kept");
-      continue;
-    }
-    if (!in_request.insert(name).second) {
-      out.topics[i] = error_result(name, kafka_error::invalid_request,
-                                   "topic '" + name + "' is listed more than once in the request");
-      continue;
-    }
-    auto t = st.topics.find(name);
-    if (t == st.topics.end()) {
-      out.topics[i] = error_result(name, kafka_error::unknown_topic_or_partition,
-                                   st.changing.count(name) > 0
-                                       ? "topic '" + name + "' is being created or deleted"
-                                       : "topic '" + name + "' does not exist");
-      continue;
-    }
-    out.topics[i].topic_id = t->second.record.topic_id;
-    for (auto& a : t->second.partitions)
-      self->demonitor(a.address());
-    todo.emplace_back(i, std::move(t->second));
-    st.topics.erase(t);
-    st.changing[name];
-  }
-  if (todo.empty())
-    return out;
-  p->response = std::move(out);
-  p->outstanding = todo.size();
-  p->rp = self->make_response_promise<delete_topics_response>();
-  for (auto& item : todo) {
-    auto index = item.first;
-    auto entry = std::make_shared<topic_entry>(std::move(item.second));
-    auto name = entry->record.name;
-    auto finish = [p, index](int16_t err, std::string msg) {
-      p->response.topics[index].error = err;
-      p->response.topics[index].error_message = std::move(msg);
-      if (--p->outstanding == 0)
-        p->rp.deliver(std::move(p->response));
-    };
-    // Store first: once the row is gone a crash cannot bring the topic back half-deleted;
-    // folders left by a crash are removed when a topic of that name is created again.
-    on_store(
-        self, st.deps.metadata, [name](md::metadata_store& s) { return s.delete_topic(name); },
-        [=](result<void> r) {
-          if (!r) {
-            self->state.topics[name] = std::move(*entry);
-            for (auto& a : self->state.topics[name].partitions)
-              self->monitor(a);
-            wake(self, name, true);
-            finish(code(to_kafka(r.error())),
-                   "topic '" + name + "' was not deleted: " + r.error().message());
-            return;
-          }
-          auto left = std::make_shared<size_t>(entry->partitions.size());
-          auto closed = [=]() {
-            if (--*left > 0)
-              return;
-            broker_log()->info("deleted topic '{}'", name);
-            wake(self, name, false);
-            finish(0, {});
-          };
-          if (*left == 0) {
-            ++*left;
-            closed();
-            return;
-          }
-          for (auto& a : entry->partitions)
-            self->request(a, k_job_timeout, close_request{true})
-                .then([=](close_response&) { closed(); },
-                      [=](caf::error& err) {
-                        broker_log()->warn("topic '{}': a partition did not close: {}", name,
-                                           caf::to_string(err));
-                        closed();
-                      });
-        });
-  }
-  return p->rp;
-}
-
-caf::result<create_partitions_response> handle_create_partitions(broker_self self,
-                                                                 create_partitions_request& req) {
-  auto& st = self->state;
-  create_partitions_response out;
-  out.topics.resize(req.topics.size());
-  std::map<std::string, int> seen;
-  for (auto& t : req.topics)
-    ++seen[t.name];
-  std::vector<size_t> todo;
-  for (size_t i = 0; i < req.topics.size(); ++i) {
-    auto& spec = req.topics[i];
-    auto& r = out.topics[i];
-    r.name = spec.name;
-    auto t = st.topics.find(spec.name);
-    if (seen[spec.name] > 1)
-      r = error_result(spec.name, kafka_error::invalid_request,
-                       "topic '" + spec.name + "' is listed more than once in the request");
-    else if (t == st.topics.end())
-      r = error_result(spec.name, kafka_error::unknown_topic_or_partition,
-                       "topic '" + spec.name + "' does not exist");
-    else if (spec.count <= t->second.record.partition_count)
-      r = error_result(spec.name, kafka_error::invalid_partitions,
-                       "topic '" + spec.name + "' has " +
-                           std::to_string(t->second.record.partition_count) +
-                           " partitions; the new count " + std::to_string(spec.count) +
-                           " must be larger (partitions can only be added)");
-    else {
-      r.num_partitions = spec.count;
-      r.topic_id = t->second.record.topic_id;
-      if (!req.validate_only)
-        todo.push_back(i);
-    }
-  }
-  if (todo.empty())
-    return out;
-  struct pending {
-    create_partitions_response response;
-    size_t outstanding = 0;
-    caf::typed_response_promise<create_partitions_response> rp;
-  };
-  auto p = std::make_shared<pending>();
-  p->response = std::move(out);
-  p->outstanding = todo.size();
-  p->rp = self->make_response_promise<create_partitions_response>();
-  for (auto index : todo) {
-    auto name = req.topics[index].name;
-    auto count = req.topics[index].count;
-    auto old_count = st.topics[name].record.partition_count;
-    auto finish = [p, index](kafka_error e, std::string msg) {
-      p->response.topics[index].error = code(e);
-      p->response.topics[index].error_message = std::move(msg);
-      if (--p->outstanding == 0)
-        p->rp.deliver(std::move(p->response));
-    };
-    on_store(
-        self, st.deps.metadata,
-        [name, count](md::metadata_store& s) { return s.add_partitions(name, count, {}); },
-        [=](result<void> r) {
-          if (!r) {
-            finish(to_kafka(r.error()),
-                   "topic '" + name + "' keeps its partitions: " + r.error().message());
-            return;
-          }
-          auto job = stale_folder_job(self->state.spec.config.data_dir, name, old_count, count);
-          on_disk(
-              self, self->state.deps.disk, job,
-              [=](int) {
-                auto t = self->state.topics.find(name);
-                if (t == self->state.topics.end()) {
-                  finish(kafka_error::unknown_topic_or_partition,
-                         "topic '" + name + "' was deleted while partitions were added");
-                  return;
-                }
-                auto from = static_cast<int32_t>(t->second.partitions.size());
-                t->second.record.partition_count = std::max(count, from);
-                spawn_partitions(self, t->second, from);
-                broker_log()->info("topic '{}' now has {} partitions", name,
-                                   t->second.record.partition_count);
-                finish(kafka_error::none, {});
-              },
-              0);
-        });
-  }
-  return p->rp;
 }
 
 } // namespace tributary::actors
