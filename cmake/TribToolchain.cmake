@@ -21,7 +21,9 @@ if(TRIB_WERROR)
 endif()
 
 if(TRIB_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+  # vptr off: CAF 0.17's mailbox code (mailbox().size()) and no-argument function-actor
+  # spawns trip UBSan's vptr check inside libcaf_core, which we cannot fix or rebuild.
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
