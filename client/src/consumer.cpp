@@ -81,6 +81,14 @@ outcome<consumer> consumer::create(connection conn, consumer_config config) {
   return consumer{std::move(d)};
 }
 
+outcome<consumer> consumer::create(connection conn,
+                                   const std::map<std::string, std::string>& config) {
+  auto parsed = consumer_config::from_map(config);
+  if (!parsed)
+    return parsed.err();
+  return create(std::move(conn), std::move(*parsed));
+}
+
 consumer::consumer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 consumer::consumer(consumer&&) noexcept = default;
 consumer& consumer::operator=(consumer&& other) noexcept {

@@ -154,6 +154,8 @@ const std::map<std::string, setter>& setters() {
 
 } // namespace
 
+consumer_config::consumer_config() = default;
+
 outcome<consumer_config>
 consumer_config::from_map(const std::map<std::string, std::string>& values) {
   consumer_config c;

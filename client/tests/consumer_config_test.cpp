@@ -1,5 +1,8 @@
 // consumer_config: Kafka's defaults, Kafka-style keys from a string map, and errors naming the
 // key and value.
+#include "connection_test_support.hpp"
+
+#include "tributary/client/consumer.hpp"
 #include "tributary/client/consumer_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -100,4 +103,15 @@ TEST_CASE("consumer config checks settings against each other", "[consumer]") {
   auto instance = consumer_config::from_map({{"group.instance.id", "x"}});
   REQUIRE_FALSE(instance);
   CHECK(instance.err().message.find("group.id") != std::string::npos);
+}
+
+TEST_CASE("a consumer is created from Kafka-style keys", "[consumer]") {
+  client_test::test_node n;
+  auto conn = n.connect("embedded");
+  auto c = consumer::create(conn, {{"group.id", "g"}, {"max.poll.records", "3"}});
+  REQUIRE(c);
+  REQUIRE(c->close());
+  auto bad = consumer::create(conn, {{"group.id", "g"}, {"session.timeout.ms", "soon"}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.err().message.find("session.timeout.ms='soon'") != std::string::npos);
 }

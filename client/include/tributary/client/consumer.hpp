@@ -56,6 +56,9 @@ class consumer {
 public:
   /// A consumer on `conn`. Fails with INVALID_CONFIG when `config` does not validate.
   static outcome<consumer> create(connection conn, consumer_config config);
+  /// The same from Kafka-style keys ({"group.id", "billing"}, ...; see consumer_config).
+  static outcome<consumer> create(connection conn,
+                                  const std::map<std::string, std::string>& config);
 
   consumer(consumer&&) noexcept;
   consumer& operator=(consumer&&) noexcept;

@@ -20,6 +20,9 @@ enum class offset_reset : int8_t { earliest, latest, none };
 enum class isolation_level : int8_t { read_uncommitted = 0, read_committed = 1 };
 
 struct consumer_config {
+  /// Kafka's defaults. (User-provided so that create(conn, {{"group.id", "x"}}) picks the map.)
+  consumer_config();
+
   std::string group_id;                    // group.id; empty: no group (assign() only, no commits)
   std::string client_id = "trib-consumer"; // client.id
   std::string group_instance_id;           // group.instance.id; non-empty: static membership
