@@ -25,6 +25,8 @@ outcome<Response> blocking_request(const connection& conn, Request req,
   self->request(conn.broker(), timeout, std::move(req))
       .receive([&](Response& r) { out.emplace(std::move(r)); },
                [&](caf::error& e) { out.emplace(conn.to_error(e, timeout)); });
+  if (!out) // receive() always runs one handler; stay defined if it ever does not
+    return conn.to_error(caf::sec::request_timeout, timeout);
   return std::move(*out);
 }
 

@@ -30,6 +30,11 @@ int64_t now_ms() {
       .count();
 }
 
+error closed_error(const std::string& topic) {
+  return make_error(kafka_error::unknown_server_error,
+                    "producer is closed: record for topic '" + topic + "' refused");
+}
+
 void fail(delivery_callback& cb, error e) {
   if (cb)
     cb(outcome<record_metadata>(std::move(e)));
@@ -60,9 +65,7 @@ void record_accumulator::append(const producer_record& record, delivery_callback
   std::unique_lock<std::mutex> lock{mutex_};
   if (closed_) {
     lock.unlock();
-    fail(callback,
-         make_error(kafka_error::unknown_server_error,
-                    "producer is closed: record for topic '" + record.topic + "' refused"));
+    fail(callback, closed_error(record.topic));
     return;
   }
   auto topic = topic_for(lock, record.topic, deadline);
@@ -71,8 +74,18 @@ void record_accumulator::append(const producer_record& record, delivery_callback
     fail(callback, topic.err());
     return;
   }
-  if (!reserve(lock, size, deadline)) {
+  if (closed_) { // closed (and maybe aborted) while we asked for metadata without the lock
     lock.unlock();
+    fail(callback, closed_error(record.topic));
+    return;
+  }
+  if (!reserve(lock, size, deadline)) {
+    bool was_closed = closed_;
+    lock.unlock();
+    if (was_closed) {
+      fail(callback, closed_error(record.topic));
+      return;
+    }
     fail(callback,
          make_error(kafka_error::request_timed_out,
                     "buffer.memory=" + std::to_string(config_.buffer_memory) +

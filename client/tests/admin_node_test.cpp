@@ -4,6 +4,7 @@
 #include "connection_test_support.hpp"
 
 #include "tributary/client/admin.hpp"
+#include "tributary/client/consumer_protocol.hpp"
 #include "tributary/client/producer.hpp"
 
 #include <algorithm>
@@ -257,4 +258,37 @@ TEST_CASE("admin config errors name the key", "[admin]") {
   CHECK(bad.err().message ==
         "admin config request.timeout.ms='soon' is invalid: expected a positive integer "
         "(milliseconds)");
+}
+
+TEST_CASE("admin refuses to alter the offsets of a group with active members", "[admin]") {
+  auto transport = GENERATE(std::string("embedded"), std::string("remote"));
+  SECTION(transport) {
+    test_node n;
+    auto conn = n.connect(transport);
+    auto a = admin::create(conn);
+    REQUIRE(a);
+    REQUIRE((*a->create_topics({{"busy-topic", 1, -1, {}}}))[0].ok());
+    // A member joins the way a consumer does (JoinGroup with a ConsumerProtocol subscription).
+    namespace ta = tributary::actors;
+    ta::join_group_request join;
+    join.group_id = "busy";
+    join.session_timeout_ms = 30000;
+    join.rebalance_timeout_ms = 5000;
+    join.protocol_type = "consumer";
+    member_subscription sub;
+    sub.topics = {"busy-topic"};
+    join.protocols.push_back({"range", encode_subscription(sub)});
+    auto joined = blocking_request<ta::join_group_response>(conn, join, std::chrono::seconds(20));
+    REQUIRE(joined);
+    INFO(joined->error_message);
+    REQUIRE(joined->error == 0);
+    auto refused = a->alter_consumer_group_offsets("busy", {{{"busy-topic", 0}, {1, -1, ""}}});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.err().code == kafka_error::unknown_member_id);
+    CHECK(refused.err().message.find("group 'busy' has 1 active member(s)") != std::string::npos);
+    auto described = a->describe_groups({"busy"});
+    REQUIRE(described);
+    REQUIRE((*described)[0].members.size() == 1);
+    CHECK((*described)[0].members[0].member_id == joined->member_id);
+  }
 }

@@ -160,8 +160,9 @@ TEST_CASE("producer errors reach the callback with Kafka's code", "[producer][co
 }
 
 TEST_CASE("a producer closes promptly with a long linger.ms", "[producer][connection]") {
+  auto transport = GENERATE(std::string("embedded"), std::string("remote"));
   test_node n;
-  auto conn = n.connect("embedded");
+  auto conn = n.connect(transport);
   auto p = producer::create(conn, {{"linger.ms", "600000"}, {"delivery.timeout.ms", "900000"}});
   REQUIRE(p);
   std::atomic<int> delivered{0};
