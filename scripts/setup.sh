@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Build toolchain and libraries.
 packages=(
-  g++ cmake make pkg-config git ccache mold clang-format
+  g++ cmake make pkg-config git ccache mold clang-format python3
   libcaf-dev          # C++ Actor Framework 0.17.6
   libsqlite3-dev      # group offsets and cluster metadata
   libspdlog-dev       # logging
