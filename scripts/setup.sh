@@ -14,6 +14,8 @@ packages=(
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev # Kafka's compression codecs
   libcli11-dev nlohmann-json3-dev                  # CLI and JSON
   librdkafka-dev kcat # a real Kafka client and its mock cluster, for golden bytes and tests
+  # Kafka clients for tests/kafka_clients (run by /usr/bin/python3) and kafka-python's codecs.
+  python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard
 )
 
 missing=()
@@ -29,4 +31,21 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# kafkajs for tests/kafka_clients/kafkajs, pinned by its package-lock.json. Node's npm when
+# there is none on PATH (Debian's nodejs + npm).
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+kafkajs_dir="$repo/tests/kafka_clients/kafkajs"
+if [[ ! -d "$kafkajs_dir/node_modules/kafkajs" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing nodejs npm"
+    sudo_cmd=()
+    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "setup: npm ci in tests/kafka_clients/kafkajs"
+  npm ci --prefix "$kafkajs_dir" --no-audit --no-fund --loglevel=error >/dev/null
 fi
