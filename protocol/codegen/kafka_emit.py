@@ -91,7 +91,9 @@ def default_init(f, msg):
                 raise ks.SchemaError(f"{f.path}: default null on a non-nullable string")
             return "std::nullopt"
         text = json.dumps(d if d is not None else "")
-        return f"std::string({text})" if f.is_optional else (None if d in (None, "") else text)
+        if f.is_optional:
+            return "std::string()" if d in (None, "") else f"std::string({text})"
+        return None if d in (None, "") else text
     if f.elem == "bool":
         return "true" if str(d).lower() == "true" else "false"
     if f.elem == "float64":
@@ -299,6 +301,9 @@ def emit_struct_decl(name, fields, msg, indent, top_lines=()):
     out += [indent + "  " + line for line in top_lines]
     for f in fields:
         out += comment(f.about, indent + "  ")
+        if f.member.endswith("_"):
+            out.append(f"{indent}  /// (Kafka's {f.name}; `{f.member[:-1]}` is taken by a C++ "
+                       "keyword or a generated name.)")
         init = default_init(f, msg)
         out.append(f"{indent}  {cpp_type(f, msg)} {f.member}" +
                    (f" = {init};" if init else "{};"))
