@@ -192,8 +192,11 @@ void io_loop::refuse(int fd, const std::string& peer, const char* reason) {
     ++refusals_unlogged_;
     return;
   }
-  net_log()->warn("kafka listener: refused connection from {}: {} ({} more refused before)", peer,
-                  reason, refusals_unlogged_);
+  if (refusals_unlogged_ > 0)
+    net_log()->warn("kafka listener: refused connection from {}: {} (and {} more not logged)", peer,
+                    reason, refusals_unlogged_);
+  else
+    net_log()->warn("kafka listener: refused connection from {}: {}", peer, reason);
   refusals_unlogged_ = 0;
   last_refusal_log_ = now_;
 }
