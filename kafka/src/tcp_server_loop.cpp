@@ -42,6 +42,7 @@ void io_loop::run() noexcept {
   sigemptyset(&pipe_only);
   sigaddset(&pipe_only, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+  pthread_setname_np(pthread_self(), "trib-kafka-io"); // visible in top -H, gdb, perf
   now_ = io_clock::now();
   next_sweep_ = now_;
   for (;;) {

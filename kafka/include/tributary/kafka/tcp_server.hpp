@@ -78,7 +78,8 @@ class io_loop; // the I/O thread and its state (src/tcp_io_loop.hpp)
 /// Owns the listening socket, the I/O thread and every connection. Created by start(), owned
 /// by whoever runs the listener (the node). start/stop/destructor from one owning thread;
 /// port() and stats() from any thread. The I/O thread never throws and never blocks on a
-/// peer: bad input, resets and slow readers close or pause only that connection.
+/// peer: bad input, resets and slow readers close or pause only that connection. Stop (or
+/// destroy) it before the actor_system of the connection actors goes away.
 class tcp_server {
 public:
   /// Binds `bind_to` (empty host or "0.0.0.0": every IPv4 interface, "::" every interface;
