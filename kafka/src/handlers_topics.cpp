@@ -125,6 +125,8 @@ void fill_created(create_response::creatable_topic_result& out, const ta::topic_
   out.topic_id = uuid_from_text(in.topic_id);
   out.num_partitions = in.num_partitions;
   out.replication_factor = in.replication_factor;
+  // The overrides the broker echoes; answer_created replaces them with every config once the
+  // topic exists. A validate_only answer keeps them: there is no topic to describe.
   out.configs.emplace();
   for (const auto& kv : in.configs) {
     create_response::creatable_topic_configs c;

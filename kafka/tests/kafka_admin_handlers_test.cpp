@@ -97,7 +97,8 @@ TEST_CASE("CreateTopics creates at every version and answers what was created", 
     const auto& t = resp.topics[0];
     CHECK(t.name == name);
     REQUIRE(t.error_code == 0);
-    CHECK(!t.error_message);
+    if (v >= 1) // v0 has no error_message: it decodes as the schema's default
+      CHECK(!t.error_message);
     CHECK(partition_count(c, name) == 2);
     if (v >= 5) {
       CHECK(t.num_partitions == 2);

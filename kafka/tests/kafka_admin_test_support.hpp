@@ -108,9 +108,12 @@ struct kafka_node {
   void produce(const std::string& topic, int32_t partition, int count) {
     tributary::protocol::batch_builder b;
     for (int i = 0; i < count; ++i) {
+      // Keyed, so compacted topics take them too.
+      std::string k = "key-" + std::to_string(i);
       std::string v = "value-" + std::to_string(i);
       tributary::protocol::record_input rec;
       rec.timestamp_ms = 1700000000000 + i;
+      rec.key = tributary::protocol::as_bytes(k);
       rec.value = tributary::protocol::as_bytes(v);
       b.append(rec);
     }
