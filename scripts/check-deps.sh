@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when a module includes a module it must not. Dependencies flow one way:
 #   common -> protocol, config -> storage -> actors -> client -> streams -> apps
+#   (and actors -> kafka -> apps: the Kafka listener sits beside the native client)
 # (bench, tests and examples may use anything). Checked by grepping #include lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,9 @@ declare -A allowed=(
   [storage]="common protocol config storage"
   [actors]="common protocol config storage actors"
   [client]="common protocol config storage actors client"
+  [kafka]="common protocol config storage actors kafka"
   [streams]="common protocol config client streams"
-  [apps]="common protocol config storage actors client streams apps"
+  [apps]="common protocol config storage actors client kafka streams apps"
 )
 
 status=0

@@ -368,7 +368,12 @@ broker_actor::behavior_type broker_impl(broker_self self, broker_spec spec, brok
           schedule_offsets_expiry(self);
         }
       },
-      [=](native_listener_bound& b) { self->state.spec.self.native_port = b.native_port; },
+      [=](native_listener_bound& b) {
+        if (b.native_port >= 0)
+          self->state.spec.self.native_port = b.native_port;
+        if (b.kafka_port >= 0 && self->state.spec.self.port <= 0)
+          self->state.spec.self.port = b.kafka_port; // advertised.listeners said port 0
+      },
   };
 }
 

@@ -21,11 +21,16 @@ std::string listen_address(const startup_facts& facts) {
   return l.to_string();
 }
 
-std::string kafka_listeners(const config::broker_config& config) {
+/// The Kafka listeners with their bound ports ("PLAINTEXT://127.0.0.1:9092").
+std::string kafka_listeners(const startup_facts& facts, const config::broker_config& config) {
   std::string text;
-  for (const auto& l : config.listeners)
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    auto l = config.listeners[i];
+    if (i < facts.kafka_ports.size())
+      l.port = facts.kafka_ports[i];
     text += (text.empty() ? "" : ", ") + l.to_string();
-  return text.empty() ? "none configured" : text;
+  }
+  return text;
 }
 
 } // namespace
@@ -50,8 +55,11 @@ std::string banner_text(const startup_facts& facts, const config::broker_config&
   else
     out += "  native   off (native.listener is empty): no client outside this process can "
            "connect\n";
-  out += "  kafka    not served yet: the Kafka wire protocol is not implemented, so " +
-         kafka_listeners(config) + " is not bound\n";
+  if (!facts.kafka_ports.empty())
+    out += "  kafka    " + kafka_listeners(facts, config) +
+           "  <- any Kafka client (kcat, librdkafka, Java, kafka-python, kafkajs)\n";
+  else
+    out += "  kafka    off (listeners is empty)\n";
   out += "started in " + std::to_string(facts.startup_time.count()) +
          " ms; Ctrl-C (SIGINT) or SIGTERM stops it cleanly\n";
   if (facts.native_port != 0) {
@@ -70,10 +78,10 @@ void print_banner(const startup_facts& facts, const config::broker_config& confi
     auto log = spdlog::get("tributary");
     if (!log)
       log = spdlog::default_logger();
-    log->info("started in {} ms: node {} cluster {} data {} native {} (kafka listener not "
-              "served yet)",
+    log->info("started in {} ms: node {} cluster {} data {} native {} kafka {}",
               facts.startup_time.count(), facts.node_id, facts.cluster_id, facts.data_dir,
-              facts.native_port != 0 ? listen_address(facts) : std::string("off"));
+              facts.native_port != 0 ? listen_address(facts) : std::string("off"),
+              facts.kafka_ports.empty() ? std::string("off") : kafka_listeners(facts, config));
     return;
   }
   auto text = banner_text(facts, config);

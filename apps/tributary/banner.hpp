@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tributary::apps {
 
@@ -18,8 +19,9 @@ struct startup_facts {
   std::string cluster_id;
   int32_t node_id = 0;
   std::string data_dir;
-  std::string native_host;  // as configured; empty = every interface
-  uint16_t native_port = 0; // bound port, 0 = no native listener
+  std::string native_host;           // as configured; empty = every interface
+  uint16_t native_port = 0;          // bound port, 0 = no native listener
+  std::vector<uint16_t> kafka_ports; // bound port per `listeners` entry, in order
   std::chrono::milliseconds startup_time{0};
 };
 

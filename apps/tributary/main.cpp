@@ -1,7 +1,8 @@
 // tributary: one node. Loads the configuration (defaults < TOML file < TRIB_* < --flags),
-// starts actors::node, prints where clients connect, then waits for SIGINT/SIGTERM and stops
-// cleanly (stop accepting, drain, flush, checkpoint). Exit codes: 0 clean stop, 1 runtime
-// failure (cannot start, node failed, unclean stop, forced exit), 2 bad configuration or usage.
+// starts actors::node and its Kafka listeners, prints where clients connect, then waits for
+// SIGINT/SIGTERM and stops cleanly (stop accepting, drain, flush, checkpoint). Exit codes: 0 clean
+// stop, 1 runtime failure (cannot start, node failed, unclean stop, forced exit), 2 bad
+// configuration or usage.
 
 #include "banner.hpp"
 #include "logging.hpp"
@@ -9,6 +10,7 @@
 
 #include "tributary/actors/node.hpp"
 #include "tributary/config/loader.hpp"
+#include "tributary/kafka/kafka_listener.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -30,6 +32,7 @@ constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 constexpr auto stop_deadline = std::chrono::seconds(10);
+constexpr auto kafka_drain = std::chrono::seconds(3); // answers in flight before the node stops
 constexpr auto liveness_poll = std::chrono::milliseconds(500);
 
 const char* exit_code_help = "\nExit codes: 0 stopped cleanly on SIGINT/SIGTERM; 1 runtime failure "
@@ -46,8 +49,10 @@ std::chrono::milliseconds since(clock_type::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0);
 }
 
-/// Waits for a shutdown signal, then stops the node; returns the exit code.
-int serve_until_signal(actors::node& node, const std::shared_ptr<spdlog::logger>& log) {
+/// Waits for a shutdown signal, then stops the Kafka listeners (draining what is in flight)
+/// and the node; returns the exit code.
+int serve_until_signal(actors::node& node, kafka::kafka_listener* kafka_side,
+                       const std::shared_ptr<spdlog::logger>& log) {
   for (;;) {
     if (auto signo = apps::wait_for_shutdown_signal(liveness_poll)) {
       log->info("{} received: stopping (send it again to exit at once)", apps::signal_name(*signo));
@@ -60,6 +65,8 @@ int serve_until_signal(actors::node& node, const std::shared_ptr<spdlog::logger>
   }
   apps::force_exit_on_next_signal(exit_failure);
   auto t0 = clock_type::now();
+  if (kafka_side != nullptr)
+    kafka_side->stop(kafka_drain);
   if (auto stopped = node.stop(stop_deadline); !stopped) {
     log->error("unclean stop: {}", stopped.error().message());
     return exit_failure;
@@ -106,6 +113,20 @@ int main(int argc, char** argv) {
     return fail(exit_failure, "cannot start: " + (why.empty() ? node.error().message() : why));
   }
 
+  std::unique_ptr<kafka::kafka_listener> kafka_side;
+  if (!cfg.listeners.empty()) {
+    auto started = kafka::kafka_listener::start((*node)->system(), (*node)->broker(), cfg, &why);
+    if (!started) {
+      auto what = why.empty() ? started.error().message() : why;
+      log->error("cannot start the Kafka listener: {}", what);
+      (void)(*node)->stop(stop_deadline);
+      node->reset();
+      apps::shutdown_logging();
+      return fail(exit_failure, "cannot start the Kafka listener: " + what);
+    }
+    kafka_side = std::move(*started);
+  }
+
   apps::startup_facts facts;
   facts.version = TRIB_VERSION;
   facts.cluster_id = (*node)->cluster_id();
@@ -113,11 +134,15 @@ int main(int argc, char** argv) {
   facts.data_dir = cfg.data_dir;
   facts.native_host = cfg.native_listener ? cfg.native_listener->host : std::string{};
   facts.native_port = (*node)->native_port();
+  if (kafka_side)
+    for (auto port : kafka_side->ports())
+      facts.kafka_ports.push_back(port);
   facts.startup_time = since(t0);
   apps::print_banner(facts, cfg);
 
-  int code = serve_until_signal(**node, log);
-  node->reset(); // joins the actor system before the loggers go away
+  int code = serve_until_signal(**node, kafka_side.get(), log);
+  kafka_side.reset(); // its I/O thread holds actor handles: gone before the actor system
+  node->reset();      // joins the actor system before the loggers go away
   apps::shutdown_logging();
   return code;
 }

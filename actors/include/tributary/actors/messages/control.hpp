@@ -70,15 +70,17 @@ typename Inspector::result_type inspect(Inspector& f, shutdown_request& x) {
   return f(caf::meta::type_name("trib.shutdown_request"), x.deadline_ms);
 }
 
-/// Sent by the node to its broker once the native listener is bound: the broker is published
-/// after it is spawned, and with port 0 only the middleman knows the real port.
+/// Sent to the broker once a listener is bound: by the node for the native listener (the
+/// broker is published after it is spawned, and with port 0 only the middleman knows the real
+/// port) and by the Kafka listener for the Kafka port. -1 leaves a port unchanged.
 struct native_listener_bound {
   int32_t native_port = -1;
+  int32_t kafka_port = -1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, native_listener_bound& x) {
-  return f(caf::meta::type_name("trib.native_listener_bound"), x.native_port);
+  return f(caf::meta::type_name("trib.native_listener_bound"), x.native_port, x.kafka_port);
 }
 
 /// Registers an actor with the inspector, which monitors it and forgets it when it dies.
