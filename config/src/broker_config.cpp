@@ -133,6 +133,7 @@ result<broker_config> broker_config::from_settings(settings values, std::string*
   c.log_cleaner_threads = i32(s, "log.cleaner.threads");
   c.log_cleaner_backoff_ms = s.get_int("log.cleaner.backoff.ms");
   c.log_flush_offset_checkpoint_interval_ms = i32(s, "log.flush.offset.checkpoint.interval.ms");
+  c.producer_id_expiration_ms = i32(s, "producer.id.expiration.ms");
   if (auto ok = check_cross(c, s, why); !ok)
     return unexpected(ok.error());
   if (c.advertised_listeners.empty())

@@ -126,6 +126,10 @@ std::vector<def_builder> broker_rows() {
   rows.emplace_back("log.flush.offset.checkpoint.interval.ms", t::int32, "60000",
                     "how often the recovery point is checkpointed (ms)")
       .at_least(0);
+  rows.emplace_back("producer.id.expiration.ms", t::int32, "86400000",
+                    "forget an idempotent producer's sequence state after it was idle this long "
+                    "(ms; 1 day)")
+      .at_least(1);
   for (auto& row : rows)
     row.def_.scope = setting_scope::broker;
   return rows;

@@ -52,6 +52,7 @@ struct broker_config {
   int32_t log_cleaner_threads = 1;                     // log.cleaner.threads
   int64_t log_cleaner_backoff_ms = 0;                  // log.cleaner.backoff.ms
   int32_t log_flush_offset_checkpoint_interval_ms = 0; // log.flush.offset.checkpoint.interval.ms
+  int32_t producer_id_expiration_ms = 86400000;        // producer.id.expiration.ms
 
   // * Without advertised.listeners, the listeners with an empty host replaced by this
   //   machine's hostname (gethostname); listeners on 0.0.0.0 or :: are refused then. A port
