@@ -51,6 +51,7 @@ partition_actor spawn_one(broker_self self, const topic_entry& entry, int32_t p)
   spec.cleaner_enabled = st.spec.config.log_cleaner_enable;
   if (st.spec.config.log_cleaner_backoff_ms > 0)
     spec.cleaner_backoff_ms = st.spec.config.log_cleaner_backoff_ms;
+  spec.producer_id_expiration_ms = st.spec.config.producer_id_expiration_ms;
   auto actor = spawn_partition(self->system(), std::move(spec),
                                partition_deps{st.deps.disk, st.deps.inspector});
   self->monitor(actor);

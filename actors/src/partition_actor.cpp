@@ -94,6 +94,7 @@ actor_info make_stats(partition_self self) {
       {"segments", std::to_string(s.segment_count)},
       {"parked_fetches", std::to_string(s.parked_fetches)},
       {"pending_acks", std::to_string(st.pending_acks.size())},
+      {"producers", std::to_string(st.producers.size())},
       {"leader_epoch", std::to_string(st.leader_epoch)},
       {"isr_size", std::to_string(st.isr.size())},
       {"state", !st.open_error.empty() ? "offline"
@@ -105,16 +106,18 @@ actor_info make_stats(partition_self self) {
 }
 
 // The log is open (or failed to): start serving and arm the periodic timers.
-void install(partition_self self, opened_log opened) {
+void install(partition_self self, opened_partition opened) {
   auto& st = self->state;
   st.is_opened = true;
-  if (!opened.error.empty()) {
-    st.open_error = opened.error;
-    actor_logger()->error("partition {}: {}", st.tp(), opened.error);
+  if (!opened.log.error.empty()) {
+    st.open_error = opened.log.error;
+    actor_logger()->error("partition {}: {}", st.tp(), opened.log.error);
     return;
   }
-  st.store.log = std::move(opened.log);
-  st.store.epochs = std::move(opened.epochs);
+  st.store.log = std::move(opened.log.log);
+  st.store.epochs = std::move(opened.log.epochs);
+  if (!install_producers(self, opened))
+    return; // offline: the log stays open so that close() closes it
   // No high-watermark checkpoint yet: what recovery kept is committed (one replica).
   st.high_watermark = st.log_end();
   if (st.spec.retention_check_interval_ms > 0)
@@ -144,6 +147,8 @@ void on_timer(partition_self self, const timer_tick& t) {
     return on_compaction_timer(self);
   case k_isr_timer:
     return on_isr_timer(self);
+  case k_producer_expiry_timer:
+    return on_producer_expiry_timer(self);
   default:
     return;
   }
@@ -178,17 +183,17 @@ partition_actor::behavior_type partition_impl(partition_self self, partition_spe
   });
   auto opts = storage::to_log_options(st.spec.config);
   if (!st.store.disk) {
-    install(self, open_local_log(st.spec.dir, opts));
+    install(self, open_partition(st.spec, opts));
   } else {
     // await: the mailbox stays suspended until the log is open, so no request sees a
     // half-initialised partition.
-    auto slot = std::make_shared<opened_log>();
+    auto slot = std::make_shared<opened_partition>();
     self->request(st.store.disk, k_job_timeout,
-                  disk_job{[slot, dir = st.spec.dir, opts] { *slot = open_local_log(dir, opts); }})
+                  disk_job{[slot, spec = st.spec, opts] { *slot = open_partition(spec, opts); }})
         .await([self, slot](job_done) { install(self, std::move(*slot)); },
                [self](caf::error& err) {
-                 opened_log failed;
-                 failed.error = "the disk worker did not open the log: " + caf::to_string(err);
+                 opened_partition failed;
+                 failed.log.error = "the disk worker did not open the log: " + caf::to_string(err);
                  install(self, std::move(failed));
                });
   }
@@ -236,6 +241,9 @@ partition_actor::behavior_type partition_impl(partition_self self, partition_spe
       },
       [=](const close_request& req) -> caf::result<close_response> {
         count();
+        auto& st = self->state;
+        if (!st.is_closing && !req.delete_data && st.open_error.empty())
+          save_producer_snapshot(self); // queued before the close job on the disk worker
         return handle_close(self, req);
       },
       [=](const stats_request&) -> actor_info { return make_stats(self); },

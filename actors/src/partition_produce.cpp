@@ -1,11 +1,13 @@
-// The write path of the partition actor: appends of whole batches, acks 0 / 1 / all,
-// acks=all produces waiting for the high watermark (and for the flush the policy asked
-// for), and flushes -- per flush.messages on append, per flush.ms on a timer.
+// The write path of the partition actor: appends of whole batches (after the idempotent
+// producer checks of partition_producers.cpp), acks 0 / 1 / all, acks=all produces waiting
+// for the high watermark (and for the flush the policy asked for), and flushes -- per
+// flush.messages on append, per flush.ms on a timer.
 #include "partition_state.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 
 namespace tributary::actors {
 
@@ -49,6 +51,51 @@ void on_flush_done(partition_self self, const std::string& err) {
   maybe_arm_flush_timer(self);
 }
 
+/// Appends the request's batches; the acks=all wait it needs, or nullopt with `resp` failed.
+std::optional<pending_produce> append(partition_self self, produce_response& resp, std::byte* data,
+                                      size_t size) {
+  auto& st = self->state;
+  auto& log = *st.store.log;
+  auto r = log.append(data, size, epoch{st.leader_epoch});
+  if (!r) {
+    resp = failed(st, resp, storage_failure(st.tp(), "produce", r.error(), log.last_error()));
+    return std::nullopt;
+  }
+  note_appended(self, data, size);    // offsets and epoch are in the buffer now
+  record_producers(self, data, size); // after note_appended: a snapshot may follow
+  st.meta.count_in(static_cast<uint64_t>(r->batch_count), static_cast<uint64_t>(r->record_count),
+                   r->bytes);
+  resp.base_offset = r->base_offset.value;
+  resp.log_append_time = r->log_append_time;
+  resp.log_start_offset = r->log_start_offset.value;
+  resp.record_count = r->record_count;
+  pending_produce pending{r->last_offset.value + 1, r->is_flush_due, resp, {}};
+  update_high_watermark(self); // alone in the ISR: HW = log end at once
+  wake_fetches(self);          // followers read below the log end, not just the HW
+  if (r->is_flush_due)
+    flush_partition(self); // without a disk worker this completes right here
+  else
+    maybe_arm_flush_timer(self);
+  return pending;
+}
+
+/// A retried idempotent batch that is in the log already: Kafka answers with the original
+/// offsets and appends nothing; acks=all still waits until the original is committed.
+std::optional<pending_produce> answer_duplicate(partition_self self, produce_response& resp,
+                                                const storage::producer_batch& original,
+                                                int64_t record_count) {
+  auto& st = self->state;
+  actor_logger()->debug("partition {}: duplicate batch (sequences {}..{}) answered with offset {}",
+                        st.tp(), original.first_sequence, original.last_sequence,
+                        original.first_offset);
+  resp.base_offset = original.first_offset;
+  resp.log_start_offset = st.log_start();
+  resp.record_count = record_count;
+  if (st.store.log->options().timestamp_type == storage::message_timestamp_type::log_append_time)
+    resp.log_append_time = original.timestamp;
+  return pending_produce{original.last_offset + 1, false, resp, {}};
+}
+
 } // namespace
 
 caf::result<produce_response> handle_produce(partition_self self, produce_request& req) {
@@ -79,30 +126,19 @@ caf::result<produce_response> handle_produce(partition_self self, produce_reques
                                    std::to_string(st.spec.config.min_insync_replicas)));
   auto* data = reinterpret_cast<std::byte*>(req.records.data());
   auto size = req.records.size();
-  auto& log = *st.store.log;
-  auto r = log.append(data, size, epoch{st.leader_epoch});
-  if (!r)
-    return failed(st, resp, storage_failure(st.tp(), "produce", r.error(), log.last_error()));
-  note_appended(self, data, size); // offsets and epoch are in the buffer now
-  st.meta.count_in(static_cast<uint64_t>(r->batch_count), static_cast<uint64_t>(r->record_count),
-                   r->bytes);
-  resp.base_offset = r->base_offset.value;
-  resp.log_append_time = r->log_append_time;
-  resp.log_start_offset = r->log_start_offset.value;
-  resp.record_count = r->record_count;
-  pending_produce pending{r->last_offset.value + 1, r->is_flush_due, resp, {}};
-  update_high_watermark(self); // alone in the ISR: HW = log end at once
-  wake_fetches(self);          // followers read below the log end, not just the HW
-  if (r->is_flush_due)
-    flush_partition(self); // without a disk worker this completes right here
-  else
-    maybe_arm_flush_timer(self);
-  if (req.acks != -1 || is_satisfied(st, pending))
+  auto gate = check_producers(self, data, size);
+  if (gate.failure)
+    return failed(st, resp, gate.failure);
+  auto pending = gate.duplicate ? answer_duplicate(self, resp, *gate.duplicate, gate.record_count)
+                                : append(self, resp, data, size);
+  if (!pending)
+    return resp; // failed
+  if (req.acks != -1 || is_satisfied(st, *pending))
     return resp;
   auto id = st.next_id++;
   auto rp = self->make_response_promise<produce_response>();
-  pending.rp = rp;
-  st.pending_acks.emplace(id, std::move(pending));
+  pending->rp = rp;
+  st.pending_acks.emplace(id, std::move(*pending));
   self->delayed_send(self, std::chrono::milliseconds(std::max<int32_t>(req.timeout_ms, 0)),
                      timer_tick{k_produce_timeout, id, {}});
   return rp;

@@ -2,6 +2,8 @@
 // The partition actor's state and the handlers that implement it, split by concept:
 //   partition_actor.cpp       spawn, open, behavior, timer dispatch, status and stats
 //   partition_produce.cpp     appends, acks 0/1/all, pending acks, flushes (flush.ms timer)
+//   partition_producers.cpp   idempotent produce: producer state load, checks, snapshots,
+//                             expiry (storage::producer_state_table)
 //   partition_read.cpp        fetch long-poll, reads, ListOffsets
 //   partition_replicas.cpp    follower fetches, high watermark, ISR, leader epochs
 //   partition_admin.cpp       DeleteRecords, truncation, config changes, retention,
@@ -15,12 +17,14 @@
 
 #include "tributary/actors/partition.hpp"
 #include "tributary/storage/log_compactor.hpp"
+#include "tributary/storage/producer_state.hpp"
 
 #include "caf/all.hpp"
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +39,7 @@ enum partition_timer : int32_t {
   k_flush_timer = 4,
   k_compaction_timer = 5,
   k_isr_timer = 6,
+  k_producer_expiry_timer = 7,
 };
 
 /// What the leader knows of one follower (Kafka's Replica state).
@@ -76,6 +81,11 @@ struct partition_state {
   std::map<uint64_t, pending_produce> pending_acks;
   uint64_t next_id = 1;
   std::map<int32_t, uint64_t> armed; // periodic timer kind -> seq of the live one
+
+  // Idempotent producers: sequence state per producer id, rebuilt at open; its snapshot is
+  // rewritten after every segment.bytes of appends and at close.
+  storage::producer_state_table producers;
+  uint64_t bytes_since_snapshot = 0;
 
   std::unique_ptr<storage::log_compactor> compactor;
   bool is_compacting = false;
@@ -139,5 +149,33 @@ caf::result<close_response> handle_close(partition_self self, const close_reques
 
 // partition_actor.cpp
 partition_status make_status(partition_self self);
+
+// partition_producers.cpp
+/// What the open job made: the log, and the producer state rebuilt from it (or why not).
+struct opened_partition {
+  opened_log log;
+  std::optional<storage::producer_state_loaded> producers;
+  std::string producers_error; // non-empty: the log opened but its batches could not be read
+};
+/// Opens the log and rebuilds its producer state. Blocking: the disk worker's job.
+opened_partition open_partition(const partition_spec& spec, const storage::log_options& opts);
+/// Takes the loaded producer state (logging a snapshot that was not used), rewrites the
+/// snapshot when the log had to be scanned, arms the expiry timer. False: keep the partition
+/// offline (open_error set).
+bool install_producers(partition_self self, opened_partition& opened);
+/// Before an append: the verdict on the request's batches. A failure refuses the request; a
+/// duplicate is answered with the original batch's offsets and not appended.
+struct producer_gate {
+  kafka_failure failure;
+  std::optional<storage::producer_batch> duplicate;
+  int64_t record_count = 0; // records of the request's batches
+};
+producer_gate check_producers(partition_self self, const std::byte* data, size_t size);
+/// After a successful append (offsets assigned in `data`): records the batches; snapshots
+/// when segment.bytes were appended since the last one.
+void record_producers(partition_self self, const std::byte* data, size_t size);
+/// Writes the producer state snapshot on the disk worker (inline without one).
+void save_producer_snapshot(partition_self self);
+void on_producer_expiry_timer(partition_self self);
 
 } // namespace tributary::actors

@@ -26,6 +26,7 @@ struct partition_spec {
   bool cleaner_enabled = true;                  // log.cleaner.enable
   int64_t cleaner_backoff_ms = 15000;           // log.cleaner.backoff.ms
   int64_t replica_lag_time_max_ms = 30000;      // replica.lag.time.max.ms (ISR membership)
+  int64_t producer_id_expiration_ms = 86400000; // producer.id.expiration.ms (idempotence)
 };
 
 struct partition_deps {
