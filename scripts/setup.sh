@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev # Kafka's compression codecs
   libcli11-dev nlohmann-json3-dev                  # CLI and JSON
   librdkafka-dev kcat # a real Kafka client and its mock cluster, for golden bytes and tests
+  redis-server        # Redis Streams, the peer bench/kafka_bench compares against
   # Kafka clients for tests/kafka_clients (run by /usr/bin/python3) and kafka-python's codecs.
   python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard
 )
