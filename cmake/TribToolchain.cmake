@@ -33,3 +33,11 @@ if(TRIB_SANITIZE)
   # once ASan instruments them.
   list(APPEND TRIB_WARNINGS -Wno-maybe-uninitialized)
 endif()
+
+if(TRIB_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "TRIB_FUZZ needs clang (libFuzzer): CXX=clang++ CC=clang")
+  endif()
+  add_compile_options(-fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address)
+endif()

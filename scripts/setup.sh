@@ -6,6 +6,7 @@ set -euo pipefail
 # Build toolchain and libraries.
 packages=(
   g++ cmake make pkg-config git ccache mold clang-format python3
+  clang               # libFuzzer: scripts/fuzz.sh and the short fuzz run in the tests
   libcaf-dev          # C++ Actor Framework 0.17.6
   libsqlite3-dev      # group offsets and cluster metadata
   libspdlog-dev       # logging
