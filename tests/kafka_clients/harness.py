@@ -113,9 +113,8 @@ class Node:
 
     def _start_once(self):
         log_start = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
-        env = dict(os.environ)
-        for name in ("TRIB_CONFIG", "TRIB_BOOTSTRAP"):
-            env.pop(name, None)
+        # The node reads TRIB_* variables as settings: it must see only the test's flags.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRIB_")}
         with open(self.log_path, "ab") as log:
             log.write(("=== start: %s\n" % " ".join(self.argv())).encode())
             log.flush()

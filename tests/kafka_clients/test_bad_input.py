@@ -24,9 +24,12 @@ METADATA = 3
 UNSUPPORTED_VERSION = 35
 
 
-def request(api_key, version, correlation_id, body=b"", client_id=b"bad-input"):
-    """A request frame with a v1 header (all the versions used here are non-flexible)."""
+def request(api_key, version, correlation_id, body=b"", client_id=b"bad-input", flexible=False):
+    """A request frame with a v1 header, or v2 (an empty tagged-field section after the
+    client id) when `flexible`."""
     header = struct.pack(">hhih", api_key, version, correlation_id, len(client_id)) + client_id
+    if flexible:
+        header += b"\x00"
     payload = header + body
     return struct.pack(">i", len(payload)) + payload
 
@@ -111,7 +114,8 @@ class BadInputTest(NodeTestCase):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # size prefix 0x47455420 > limit
         self.read_until_closed(sock)
         sock = self.connect()
-        sock.sendall(bytes(range(256)) * 8)
+        noise = (bytes(range(255, -1, -1)) * 8)[:2044]  # api key 0xfffe, version 0xfdfc
+        sock.sendall(struct.pack(">i", len(noise)) + noise)
         self.read_until_closed(sock)
         self.assert_still_serving()
 
@@ -140,8 +144,10 @@ class BadInputTest(NodeTestCase):
         sock.sendall(request(999, 0, 3))
         self.assertEqual(b"", self.read_until_closed(sock), "Kafka closes on an unknown API key")
 
+        # What a client newer than the node sends: ApiVersions v3+ has a v2 (flexible)
+        # header, whatever the version.
         sock = self.connect()
-        sock.sendall(request(API_VERSIONS, 99, 5))
+        sock.sendall(request(API_VERSIONS, 99, 5, flexible=True))
         cid, body = self.read_response(sock)
         self.assertEqual(5, cid)
         error, count = struct.unpack(">hi", body[:6])

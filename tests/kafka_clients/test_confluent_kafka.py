@@ -49,6 +49,7 @@ class ConfluentKafkaTest(NodeTestCase):
                 c.close()
             except RuntimeError:  # already closed
                 pass
+        self.admin = None  # destroyed now, not when the node is gone
 
     def conf(self, **extra):
         conf = {"bootstrap.servers": self.node.bootstrap}

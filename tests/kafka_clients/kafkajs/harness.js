@@ -90,9 +90,8 @@ class Node {
     const logStart = fs.existsSync(this.logPath) ? fs.statSync(this.logPath).size : 0
     fs.appendFileSync(this.logPath, `=== start: ${this.binary} ${argv.join(' ')}\n`)
     const log = fs.openSync(this.logPath, 'a')
-    const env = { ...process.env }
-    delete env.TRIB_CONFIG
-    delete env.TRIB_BOOTSTRAP
+    // The node reads TRIB_* variables as settings: it must see only the test's flags.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRIB_')))
     const child = spawn(this.binary, argv, { stdio: ['ignore', log, log], env })
     fs.closeSync(log)
     this.child = child
