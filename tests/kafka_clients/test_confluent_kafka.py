@@ -328,6 +328,23 @@ class ConfluentKafkaTest(NodeTestCase):
                 if m is not None:
                     m.consumer.close()
 
+    def test_created_and_grown_partitions_keep_their_leader_across_a_restart(self):
+        topic = unique("ck-leaders")
+        self.create_topic(topic, 2)
+        self.admin.create_partitions([NewPartitions(topic, 3)],
+                                     operation_timeout=TIMEOUT)[topic].result(timeout=TIMEOUT)
+        self.admin = None
+        self.assertEqual(0, self.node.restart(), "clean stop exit code")
+        self.admin = AdminClient({"bootstrap.servers": self.node.bootstrap})
+        partitions = self.admin.list_topics(topic, timeout=TIMEOUT).topics[topic].partitions
+        self.assertEqual({p: (0, [0], [0]) for p in range(3)},
+                         {p: (m.leader, m.replicas, m.isrs) for p, m in partitions.items()})
+        producer = self.producer()
+        deliveries = Deliveries()
+        for p in range(3):
+            producer.produce(topic, value=b"after restart", partition=p, on_delivery=deliveries)
+        self.flush(producer, deliveries, 3)
+
     def test_commit_restart_node_resume(self):
         topic = unique("ck-commit")
         group = unique("ck-cg")
