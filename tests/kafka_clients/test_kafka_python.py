@@ -1,6 +1,6 @@
 """kafka-python 2.0.2 (Debian's python3-kafka) against a tributary node.
 
-Covers: admin create/list/describe/delete topics and list/describe groups, keyed records
+Covers: admin create/list/describe/delete topics and list/describe/delete groups, keyed records
 with headers under every codec kafka-python has (none, gzip, snappy, lz4, zstd) read back
 exactly, a two-member group with the range and round-robin assignors that splits and
 rebalances, commit + node restart + resume, seek and offsets_for_times, a 1 MiB record, and
@@ -18,7 +18,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, OffsetAndMetad
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
-from kafka.errors import MessageSizeTooLargeError
+from kafka.errors import MessageSizeTooLargeError, NoError, TopicAlreadyExistsError
 
 from harness import NodeTestCase, unique, wait_until
 
@@ -102,7 +102,6 @@ class KafkaPythonTest(NodeTestCase):
                    what="deleted topic %s gone from list_topics" % topic)
 
     def test_create_existing_topic_fails(self):
-        from kafka.errors import TopicAlreadyExistsError
         topic = unique("kp-exists")
         self.create_topic(topic, 1)
         with self.assertRaises(TopicAlreadyExistsError):
@@ -248,6 +247,9 @@ class KafkaPythonTest(NodeTestCase):
             b.finish()
             a.finish()
         self.assertIsNone(a.error, a.error)
+        # Empty now: DeleteGroups removes it.
+        self.assertEqual([(group, NoError)], self.admin.delete_consumer_groups([group]))
+        self.assertNotIn(group, dict(self.admin.list_consumer_groups()))
 
     def test_commit_restart_node_resume(self):
         topic = unique("kp-commit")
