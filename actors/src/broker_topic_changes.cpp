@@ -166,9 +166,14 @@ caf::result<create_partitions_response> handle_create_partitions(broker_self sel
       if (--p->outstanding == 0)
         p->rp.deliver(std::move(p->response));
     };
+    // The added partitions are led by this node too (see create_one in broker_topics.cpp).
+    std::vector<md::replica_list> added(static_cast<size_t>(std::max(count - old_count, 0)),
+                                        md::replica_list{node_id{self_node_id(self)}});
     on_store(
         self, st.deps.metadata,
-        [name, count](md::metadata_store& s) { return s.add_partitions(name, count, {}); },
+        [name, count, added](md::metadata_store& s) {
+          return s.add_partitions(name, count, added);
+        },
         [=](result<void> r) {
           if (!r) {
             finish(to_kafka(r.error()),

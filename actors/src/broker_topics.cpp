@@ -143,6 +143,10 @@ void create_one(broker_self self, prepared_topic t, std::function<void(topic_res
   nt.partition_count = t.partitions;
   nt.replication_factor = t.replication_factor;
   nt.configs = t.config.overrides();
+  // Every partition is led by this node (replication factor 1 on one node): stored, so the
+  // leader survives a restart -- without it a reloaded topic had leader -1 and no replicas.
+  nt.replica_assignment.assign(static_cast<size_t>(t.partitions),
+                               md::replica_list{node_id{self_node_id(self)}});
   auto shared = std::make_shared<prepared_topic>(std::move(t));
   on_store(
       self, self->state.deps.metadata, [nt](md::metadata_store& s) { return s.create_topic(nt); },
