@@ -9,8 +9,9 @@
 // Beside every figure: CPU seconds per million records of the server process (/proc) and of
 // this process (the load generator), which shares the machine's cores with the server.
 // Usage: kafka_bench [--quick] [--records N] [--records-all N] [--consume-max N]
-//   [--latency-seconds S] [--latency-records N] [--size B] [--partitions P] [--pipeline N]
-//   [--xread-count N] [--no-redis] [--tributary PATH] [--redis-server PATH]
+//   [--latency-seconds S] [--latency-records N] [--latency-linger-ms MS] [--size B]
+//   [--partitions P] [--pipeline N] [--xread-count N] [--no-redis] [--tributary PATH]
+//   [--redis-server PATH]
 
 #include "bench_node_process.hpp"
 #include "bench_util.hpp"
@@ -39,6 +40,7 @@ struct options {
   int partitions = 1;
   int pipeline = 1000;
   int xread_count = 10000;
+  int latency_linger_ms = 1;
   bool redis = true;
   std::string tributary = TRIB_TRIBUTARY_BIN;
   std::string redis_server = "/usr/bin/redis-server";
@@ -48,8 +50,8 @@ struct options {
   std::fprintf(code ? stderr : stdout,
                "usage: kafka_bench [--quick] [--records N] [--records-all N] [--consume-max N]\n"
                "  [--latency-seconds S] [--latency-records N] [--size B] [--partitions P]\n"
-               "  [--pipeline N] [--xread-count N] [--no-redis] [--tributary PATH]\n"
-               "  [--redis-server PATH]\n");
+               "  [--latency-linger-ms MS] [--pipeline N] [--xread-count N] [--no-redis]\n"
+               "  [--tributary PATH] [--redis-server PATH]\n");
   std::exit(code);
 }
 
@@ -86,6 +88,8 @@ options parse(int argc, char** argv) {
       o.partitions = std::stoi(next());
     else if (a == "--pipeline")
       o.pipeline = std::stoi(next());
+    else if (a == "--latency-linger-ms")
+      o.latency_linger_ms = std::stoi(next());
     else if (a == "--xread-count")
       o.xread_count = std::stoi(next());
     else if (a == "--no-redis")
@@ -168,8 +172,8 @@ int main(int argc, char** argv) {
     consumed = kafka_consume(target, "bench", o.partitions, produced);
     print("tributary consume (assign, from start)", consumed);
     o.latency.rate = acks1.rate() / 2;
-    lat = kafka_end_to_end(target, "latency", o.partitions, o.latency, o.size, 0);
-    print("tributary end-to-end, acks=1 linger.ms=0", lat);
+    lat = kafka_end_to_end(target, "latency", o.partitions, o.latency, o.size, o.latency_linger_ms);
+    print("tributary end-to-end, acks=1 linger.ms=" + std::to_string(o.latency_linger_ms), lat);
   } // the node stops here: the Redis phases run on a quiet machine
 
   std::optional<throughput> r_produce, r_consume;

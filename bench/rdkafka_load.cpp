@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -244,20 +245,31 @@ latency_figures kafka_end_to_end(const kafka_target& t, const std::string& topic
         }
         rd_kafka_message_destroy(batch[i]);
       }
+      run.received.store(seen);
     }
   });
 
   std::string payload(std::max<size_t>(size, 8), 'v');
-  phase_meter meter(t.server);
-  paced_send(p, run, [&](int64_t n) {
-    for (int64_t i = 0; i < n; ++i) {
-      stamp_payload(payload.data());
-      produce_one(producer.rk, rkt, payload.data(), payload.size());
-    }
-    rd_kafka_poll(producer.rk, 0);
+  std::fill_n(payload.begin(), 8, '\0'); // stamp 0: never sampled
+  bool primed = prime(run, [&] {
+    produce_one(producer.rk, rkt, payload.data(), payload.size());
+    rd_kafka_flush(producer.rk, 10000);
   });
+  phase_meter meter(t.server);
+  if (primed)
+    paced_send(p, run, [&](int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        stamp_payload(payload.data());
+        produce_one(producer.rk, rkt, payload.data(), payload.size());
+      }
+      rd_kafka_poll(producer.rk, 0);
+    });
+  else
+    run.sent_total.store(run.primed); // lets the reader give up
   rd_kafka_flush(producer.rk, 60000);
   reader.join();
+  if (!primed)
+    die(t, "the latency consumer did not receive a first record of '" + topic + "' in 30 s");
   auto cpu = meter.finish(run.sent_total.load(), 0, d.failed.load());
   rd_kafka_topic_destroy(rkt);
   rd_kafka_queue_destroy(q);

@@ -2,6 +2,7 @@
 
 #include "resp_conn.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -153,23 +154,35 @@ latency_figures redis_end_to_end(const redis_server& redis, const std::string& s
       });
       if (!last.empty())
         after.assign(last.data(), last.size());
+      run.received.store(seen);
     }
   });
 
   xadd_template one(stream, std::string(std::max<size_t>(size, 8), 'v'));
   std::string slice;
-  phase_meter meter(redis.pid());
-  paced_send(p, run, [&](int64_t n) {
-    slice.clear();
-    for (int64_t i = 0; i < n; ++i) {
-      auto at = slice.size() + one.payload_at;
-      slice += one.bytes;
-      stamp_payload(slice.data() + at);
-    }
-    producer.send(slice);
-    read_xadd_replies(producer, n);
+  bool primed = prime(run, [&] {
+    std::string unstamped = one.bytes; // stamp 0: never sampled
+    std::fill_n(unstamped.begin() + static_cast<std::ptrdiff_t>(one.payload_at), 8, '\0');
+    producer.send(unstamped);
+    read_xadd_replies(producer, 1);
   });
+  phase_meter meter(redis.pid());
+  if (primed)
+    paced_send(p, run, [&](int64_t n) {
+      slice.clear();
+      for (int64_t i = 0; i < n; ++i) {
+        auto at = slice.size() + one.payload_at;
+        slice += one.bytes;
+        stamp_payload(slice.data() + at);
+      }
+      producer.send(slice);
+      read_xadd_replies(producer, n);
+    });
+  else
+    run.sent_total.store(run.primed); // lets the reader give up
   reader.join();
+  if (!primed)
+    die("the latency reader did not receive a first entry of '" + stream + "' in 30 s");
   auto cpu = meter.finish(run.sent_total.load(), 0, 0);
 
   latency_figures f;
