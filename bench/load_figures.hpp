@@ -130,10 +130,25 @@ struct pacing {
 /// State the paced producer shares with its consumer thread.
 struct paced_run {
   std::atomic<int64_t> measure_from_ns{INT64_MAX}; // stamps from here on are measured
+  std::atomic<int64_t> received{0};                // records the consumer has seen
   std::atomic<int64_t> sent_total{-1};             // set when the producer has finished
+  int64_t primed = 0;                              // unstamped records sent before pacing
   int64_t measured_sent = 0;
   double measured_seconds = 0;
 };
+
+/// Before pacing: sends one unstamped record with `send_one()` and waits (up to 30 s) until
+/// the consumer thread has seen it, so the run starts with both clients connected and the
+/// consumer's fetch loop going; false if it never arrived.
+template <class SendOne>
+bool prime(paced_run& run, SendOne&& send_one) {
+  send_one();
+  run.primed = 1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (run.received.load() < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return run.received.load() >= 1;
+}
 
 /// Calls `send(n)` about once a millisecond with the n records due by then (sleeping between
 /// slices holds the rate without a busy loop); returns when the measured window is over.
@@ -166,7 +181,7 @@ void paced_send(const pacing& p, paced_run& run, Send&& send) {
   }
   run.measured_sent = sent - measured_from_index;
   run.measured_seconds = std::chrono::duration<double>(clock::now() - measured_start).count();
-  run.sent_total.store(sent);
+  run.sent_total.store(run.primed + sent);
 }
 
 } // namespace tributary::bench

@@ -190,7 +190,10 @@ throughput kafka_consume(const kafka_target& t, const std::string& topic, int pa
   uint64_t bytes = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (seen < records && std::chrono::steady_clock::now() < deadline) {
-    auto n = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    // The call returns once it has the count asked for or at the timeout: never ask for
+    // more than remain, or the last call idles through its timeout.
+    auto want = std::min<int64_t>(static_cast<int64_t>(batch.size()), records - seen);
+    auto n = rd_kafka_consume_batch_queue(q, 1000, batch.data(), static_cast<size_t>(want));
     for (ssize_t i = 0; i < n; ++i) {
       if (batch[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         ++seen;
@@ -233,7 +236,12 @@ latency_figures kafka_end_to_end(const kafka_target& t, const std::string& topic
       auto total = run.sent_total.load();
       if (total >= 0 && seen >= total - d.failed.load())
         break;
-      auto n = rd_kafka_consume_batch_queue(q, 100, batch.data(), batch.size());
+      // A batch call would hold early records until the batch is full: block for one
+      // record only, then take whatever else is already queued.
+      ssize_t n = 0;
+      if ((batch[0] = rd_kafka_consumer_poll(consumer.rk, 100)) != nullptr)
+        n = 1 + std::max<ssize_t>(
+                    0, rd_kafka_consume_batch_queue(q, 0, batch.data() + 1, batch.size() - 1));
       auto now = now_ns();
       auto from = run.measure_from_ns.load();
       for (ssize_t i = 0; i < n; ++i) {
