@@ -150,6 +150,22 @@ bool prime(paced_run& run, SendOne&& send_one) {
   return run.received.load() >= 1;
 }
 
+/// The figures of a finished latency run; `cpu` covers the paced phase.
+inline latency_figures summarize(const pacing& p, const paced_run& run, latency_samples& samples,
+                                 const throughput& cpu) {
+  latency_figures f;
+  f.rate = p.rate;
+  f.seconds = run.measured_seconds;
+  f.sent = run.measured_sent;
+  f.received = static_cast<int64_t>(samples.count());
+  f.p50_ms = samples.percentile_ms(50);
+  f.p99_ms = samples.percentile_ms(99);
+  f.p999_ms = samples.percentile_ms(99.9);
+  f.server_cpu_per_m = cpu.server_cpu_per_m();
+  f.client_cpu_per_m = cpu.client_cpu_per_m();
+  return f;
+}
+
 /// Calls `send(n)` about once a millisecond with the n records due by then (sleeping between
 /// slices holds the rate without a busy loop); returns when the measured window is over.
 template <class Send>

@@ -185,17 +185,7 @@ latency_figures redis_end_to_end(const redis_server& redis, const std::string& s
     die("the latency reader did not receive a first entry of '" + stream + "' in 30 s");
   auto cpu = meter.finish(run.sent_total.load(), 0, 0);
 
-  latency_figures f;
-  f.rate = p.rate;
-  f.seconds = run.measured_seconds;
-  f.sent = run.measured_sent;
-  f.received = static_cast<int64_t>(samples.count());
-  f.p50_ms = samples.percentile_ms(50);
-  f.p99_ms = samples.percentile_ms(99);
-  f.p999_ms = samples.percentile_ms(99.9);
-  f.server_cpu_per_m = cpu.server_cpu_per_m();
-  f.client_cpu_per_m = cpu.client_cpu_per_m();
-  return f;
+  return summarize(p, run, samples, cpu);
 }
 
 } // namespace tributary::bench
