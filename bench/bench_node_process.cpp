@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sstream>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -82,6 +83,12 @@ server_process::server_process(std::vector<std::string> argv, std::vector<uint16
   if (pid_ == 0) {
     if (auto* devnull = std::freopen("/dev/null", "w", stdout); devnull == nullptr)
       std::_Exit(127);
+    // The server may use every core, whatever the benchmark pinned itself to.
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (long c = 0; c < ::sysconf(_SC_NPROCESSORS_CONF) && c < CPU_SETSIZE; ++c)
+      CPU_SET(static_cast<int>(c), &all);
+    ::sched_setaffinity(0, sizeof all, &all);
     ::execv(args[0], args.data());
     std::_Exit(127);
   }
