@@ -30,12 +30,6 @@ constexpr int8_t k_default_config_source = 5;
 /// Kafka's IncrementalAlterConfigs operations.
 enum : int8_t { op_set = 0, op_delete = 1, op_append = 2, op_subtract = 3 };
 
-std::optional<std::string> message_or_null(int16_t error, const std::string& message) {
-  if (error == 0 && message.empty())
-    return std::nullopt;
-  return message;
-}
-
 std::string resource_type_name(int8_t type) {
   switch (type) {
   case 2:

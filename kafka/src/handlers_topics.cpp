@@ -30,13 +30,6 @@ namespace {
 /// Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG: a per-topic override.
 constexpr int8_t k_topic_config_source = 1;
 
-/// Kafka sends null for "no error"; keep a message when there is one.
-std::optional<std::string> message_or_null(int16_t error, const std::string& message) {
-  if (error == 0 && message.empty())
-    return std::nullopt;
-  return message;
-}
-
 template <class Items, class NameOf>
 std::map<std::string, int> count_names(const Items& items, NameOf name_of) {
   std::map<std::string, int> out;

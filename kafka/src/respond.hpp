@@ -11,6 +11,7 @@
 #include "caf/error.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,13 @@ bool decode_request(connection_self self, const request_context& rc,
     return true;
   close_connection(self, rc, "cannot decode the request body: " + r.error_message());
   return false;
+}
+
+/// An error_message field: null for "no error" (what Kafka sends), else the message.
+inline std::optional<std::string> message_or_null(int16_t error, const std::string& message) {
+  if (error == 0 && message.empty())
+    return std::nullopt;
+  return message;
 }
 
 /// Kafka's error code for a failed broker request (timeout, broker gone, ...).
