@@ -147,6 +147,8 @@ def enc_scalar(f, x, flex, nullable):
         if f.is_optional and not f.is_array:
             return [f"w.write_nullable_string({path}, {x}, {flex}, {nullable});"]
         return [f"w.write_string({path}, {x}, {flex});"]
+    if kind == "records" and not f.is_array:  # may be spliced in (set_external_records)
+        return [f"w.write_records({path}, {x}, {flex}, {nullable});"]
     if kind in ("bytes", "records"):
         if f.is_optional and not f.is_array:
             return [f"w.write_nullable_bytes({path}, {x}, {flex}, {nullable});"]

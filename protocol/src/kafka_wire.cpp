@@ -6,6 +6,7 @@
 #include "big_endian.hpp"
 #include "tributary/protocol/varint.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -322,6 +323,36 @@ void wire_writer::write_nullable_bytes(const char* field, const std::optional<st
   write_length(field, -1, flexible, true);
 }
 
+void wire_writer::write_records(const char* field, const std::optional<std::vector<char>>& b,
+                                bool flexible, bool is_nullable) {
+  const size_t index = records_written_++;
+  if (index >= external_.size() || external_[index] < 0)
+    return write_nullable_bytes(field, b, flexible, is_nullable);
+  const int64_t length = external_[index];
+  write_length(field, length, flexible, true);
+  splices_.push_back(records_splice{out_->size(), length, index});
+}
+
+void wire_writer::set_external_records(std::vector<int64_t> lengths) {
+  external_ = std::move(lengths);
+  records_written_ = 0;
+}
+
+std::vector<std::vector<char>> split_at_splices(const std::vector<char>& encoded,
+                                                const std::vector<records_splice>& splices) {
+  std::vector<std::vector<char>> pieces;
+  pieces.reserve(splices.size() + 1);
+  size_t from = 0;
+  for (const auto& s : splices) {
+    const size_t to = std::min(std::max(s.position, from), encoded.size());
+    pieces.emplace_back(encoded.begin() + static_cast<std::ptrdiff_t>(from),
+                        encoded.begin() + static_cast<std::ptrdiff_t>(to));
+    from = to;
+  }
+  pieces.emplace_back(encoded.begin() + static_cast<std::ptrdiff_t>(from), encoded.end());
+  return pieces;
+}
+
 void wire_writer::write_array_length(const char* field, size_t count, bool flexible) {
   write_length(field, static_cast<int64_t>(count), flexible, true);
 }
@@ -339,11 +370,18 @@ size_t wire_writer::begin_tagged_field(uint32_t tag) {
 }
 
 void wire_writer::end_tagged_field(size_t value_start) {
-  const size_t size = out_->size() - value_start;
+  // External records inside the value count towards its size and move behind the prefix.
+  size_t size = out_->size() - value_start;
+  for (const auto& s : splices_)
+    if (s.position >= value_start)
+      size += static_cast<size_t>(s.length);
   std::byte buf[max_varint_size];
   const size_t n = protocol::write_unsigned_varint(static_cast<uint32_t>(size), buf);
   const auto* p = reinterpret_cast<const char*>(buf);
   out_->insert(out_->begin() + static_cast<std::ptrdiff_t>(value_start), p, p + n);
+  for (auto& s : splices_)
+    if (s.position >= value_start)
+      s.position += n;
 }
 
 } // namespace tributary::protocol::kafka

@@ -129,6 +129,15 @@ private:
   std::string message_;
 };
 
+/// A RECORDS field whose bytes the writer did not write (wire_writer::set_external_records):
+/// `length` bytes supplied by the caller belong at `position` of the encoded buffer (e.g. a
+/// log file range sent with sendfile). `index` counts the records fields in encoding order.
+struct records_splice {
+  size_t position = 0;
+  int64_t length = 0;
+  size_t index = 0;
+};
+
 /// Appends Kafka wire encodings to a caller-owned buffer. Owned by one thread. Never throws
 /// (except std::bad_alloc); misuse (null in a non-nullable version, a string longer than
 /// 32767 bytes, an unsupported version) is recorded like wire_reader's errors and the bytes
@@ -164,6 +173,9 @@ public:
   void write_bytes(const char* field, const std::vector<char>& b, bool flexible);
   void write_nullable_bytes(const char* field, const std::optional<std::vector<char>>& b,
                             bool flexible, bool is_nullable);
+  /// A RECORDS field: as write_nullable_bytes, unless set_external_records made it external.
+  void write_records(const char* field, const std::optional<std::vector<char>>& b, bool flexible,
+                     bool is_nullable);
   void write_array_length(const char* field, size_t count, bool flexible);
   void write_null_array(const char* field, bool flexible, bool is_nullable);
 
@@ -172,6 +184,15 @@ public:
   size_t begin_tagged_field(uint32_t tag);
   void end_tagged_field(size_t value_start);
 
+  /// Zero-copy encoding: the i-th records field written after this call (i from 0, in
+  /// encoding order) gets only its length prefix when `lengths[i] >= 0` -- for lengths[i]
+  /// bytes the caller splices in at the place splices() records; the field's own value is
+  /// not written. Fields with a negative entry, or past the end of `lengths`, are written as
+  /// usual. The buffer with the spliced bytes inserted is the ordinary encoding.
+  void set_external_records(std::vector<int64_t> lengths);
+  /// Where the external records go, by ascending position.
+  const std::vector<records_splice>& splices() const noexcept { return splices_; }
+
 private:
   void write_be(uint64_t v, int bytes);
   void write_length(const char* field, int64_t length, bool flexible, bool is_int32);
@@ -179,7 +200,15 @@ private:
   std::vector<char>* out_;
   wire_errc code_ = wire_errc::ok;
   std::string message_;
+  std::vector<int64_t> external_;       // set_external_records
+  size_t records_written_ = 0;          // records fields since set_external_records
+  std::vector<records_splice> splices_; // external records written so far
 };
+
+/// `encoded` cut at the splice positions (ascending): splices.size() + 1 pieces; the
+/// external bytes of splices[i] belong between piece i and piece i + 1.
+std::vector<std::vector<char>> split_at_splices(const std::vector<char>& encoded,
+                                                const std::vector<records_splice>& splices);
 
 /// Encodes `m` at `version` into a new buffer (no size prefix, no header).
 template <class Message>
