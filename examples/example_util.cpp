@@ -1,0 +1,78 @@
+#include "example_util.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+namespace examples {
+
+namespace {
+std::atomic<bool> interrupted{false};
+void on_signal(int) {
+  interrupted = true;
+}
+} // namespace
+
+tributary::client::connection connect_or_exit(const std::string& url) {
+  auto conn = tributary::client::connection::open(url);
+  if (!conn) {
+    std::fprintf(stderr, "cannot connect to %s: %s\n", url.c_str(), conn.err().to_string().c_str());
+    std::exit(2);
+  }
+  return std::move(*conn);
+}
+
+void ensure_topics(tributary::client::connection& conn, const std::vector<std::string>& topics,
+                   int32_t partitions) {
+  auto admin = tributary::client::admin::create(conn);
+  if (!admin) {
+    std::fprintf(stderr, "admin: %s\n", admin.err().to_string().c_str());
+    std::exit(2);
+  }
+  std::vector<tributary::client::new_topic> wanted;
+  for (const auto& t : topics)
+    wanted.push_back({t, partitions, 1, {}});
+  auto r = admin->create_topics(wanted);
+  if (!r) {
+    std::fprintf(stderr, "create topics: %s\n", r.err().to_string().c_str());
+    std::exit(2);
+  }
+  for (const auto& t : *r)
+    if (!t.ok() && t.err.code != tributary::protocol::kafka_error::topic_already_exists) {
+      std::fprintf(stderr, "create topic %s: %s\n", t.name.c_str(), t.err.to_string().c_str());
+      std::exit(2);
+    }
+}
+
+int run_until(tributary::streams::streams_app& app, const std::function<bool()>& done,
+              std::chrono::milliseconds limit) {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (auto r = app.start(); !r) {
+    std::fprintf(stderr, "cannot start: %s\n", r.err().to_string().c_str());
+    return 1;
+  }
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int code = 0;
+  while (!interrupted) {
+    if (app.state() == tributary::streams::app_state::failed) {
+      std::fprintf(stderr, "the application failed: %s\n", app.failure().c_str());
+      code = 1;
+      break;
+    }
+    if (done && done())
+      break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::fprintf(stderr, "no result within %lld ms\n", static_cast<long long>(limit.count()));
+      code = 1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  app.close();
+  return code;
+}
+
+} // namespace examples

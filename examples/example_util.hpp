@@ -1,0 +1,28 @@
+#pragma once
+// What the examples share: opening the connection they were asked for, creating their
+// topics, and running an app until Ctrl-C (or, in --demo mode, until the results are in).
+
+#include "tributary/client/admin.hpp"
+#include "tributary/client/connection.hpp"
+#include "tributary/streams/streams.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace examples {
+
+/// "embedded:<dir>" / "host:port"; exits the program with a message when it cannot connect.
+tributary::client::connection connect_or_exit(const std::string& url);
+
+/// Creates the topics that do not exist yet (partitions each); exits on other errors.
+void ensure_topics(tributary::client::connection& conn, const std::vector<std::string>& topics,
+                   int32_t partitions);
+
+/// Runs `app` until SIGINT/SIGTERM, or until done() returns true (checked every 100 ms,
+/// at most `limit`). Returns the process exit code: 0, or 1 when the app failed or timed out.
+int run_until(tributary::streams::streams_app& app, const std::function<bool()>& done,
+              std::chrono::milliseconds limit);
+
+} // namespace examples

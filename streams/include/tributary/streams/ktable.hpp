@@ -1,0 +1,106 @@
+#pragma once
+// ktable<K, V>: a changelog stream seen as a table -- the latest value per key (Kafka Streams'
+// KTable). Internally its operators pass change<V> (new and old value), so aggregations
+// downstream can subtract what a key no longer contributes. Tables from builder.table() and
+// from aggregations are materialized in a named key-value store.
+
+#include "tributary/streams/detail/aggregate_ops.hpp"
+#include "tributary/streams/kstream.hpp"
+
+namespace tributary::streams {
+
+template <class K, class V>
+class ktable {
+public:
+  ktable(std::shared_ptr<detail::builder_state> b, std::string node, std::string store,
+         serdes<K, V> s)
+      : b_(std::move(b)), node_(std::move(node)), store_(std::move(store)), serdes_(std::move(s)) {}
+
+  /// Every update as a record (a deletion as a null value).
+  kstream<K, V> to_stream(std::string name = {}) const {
+    auto n = add_node(name.empty() ? b_->numbered_name("to_stream") : name, "to_stream",
+                      [] { return std::make_unique<detail::table_to_stream_node<K, V>>(); });
+    return kstream<K, V>(b_, n, false);
+  }
+
+  /// Rows for which pred(key, value) holds; a row that stops matching is deleted downstream.
+  ktable filter(std::function<bool(const K&, const V&)> pred, std::string name = {}) const {
+    auto f = [pred](const K& k, const V& v) -> std::optional<V> {
+      return pred(k, v) ? std::optional<V>(v) : std::nullopt;
+    };
+    return transform<V>("filter", name, f);
+  }
+  ktable filter_not(std::function<bool(const K&, const V&)> pred, std::string name = {}) const {
+    return filter([pred](const K& k, const V& v) { return !pred(k, v); }, std::move(name));
+  }
+
+  /// A new value per row from f(value) or f(key, value).
+  template <class F, class V2 = detail::kv_result_t<F, K, V>>
+  ktable<K, V2> map_values(F f, std::string name = {}) const {
+    auto g = [f](const K& k, const V& v) mutable -> std::optional<V2> {
+      return detail::call_kv(f, k, v);
+    };
+    return transform<V2>("map_values", name, g);
+  }
+
+  /// The store holding this table ("" when the table is not materialized).
+  const std::string& store_name() const { return store_; }
+  const std::string& node() const { return node_; }
+  const serdes<K, V>& with() const { return serdes_; }
+  const std::shared_ptr<detail::builder_state>& builder() const { return b_; }
+
+private:
+  template <class V2>
+  ktable<K, V2> transform(const std::string& op, const std::string& name,
+                          std::function<std::optional<V2>(const K&, const V&)> f) const {
+    auto n = add_node(name.empty() ? b_->numbered_name(op) : name, op,
+                      [f] { return std::make_unique<detail::table_transform_node<K, V, V2>>(f); });
+    return ktable<K, V2>(b_, n, "", serdes<K, V2>{serdes_.key, {}});
+  }
+
+  template <class Make>
+  std::string add_node(std::string name, std::string op, Make make) const {
+    node_def def;
+    def.name = std::move(name);
+    def.op = std::move(op);
+    def.parents = {node_};
+    def.make = std::move(make);
+    return b_->add_node(std::move(def), b_->anchor_of(node_));
+  }
+
+  std::shared_ptr<detail::builder_state> b_;
+  std::string node_;
+  std::string store_;
+  serdes<K, V> serdes_;
+};
+
+// -- definitions that need every handle type ------------------------------------------------
+
+template <class K, class V>
+kgrouped_stream<K, V> kstream<K, V>::group_by_key(grouped<K, V> g) const {
+  if (!key_changed_)
+    return kgrouped_stream<K, V>(*this, g.with);
+  auto name = b_->stable_name(g.name, node_, "group_by");
+  auto re = through_internal(name + "-repartition", g.with, {}, name);
+  return kgrouped_stream<K, V>(re, g.with);
+}
+
+template <class K, class V>
+template <class VA>
+ktable<K, VA> kgrouped_stream<K, V>::aggregate_impl(
+    const std::string& op, materialized<K, VA> m,
+    std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
+  const auto& b = in_.builder();
+  auto name = b->stable_name(m.name, in_.node(), op);
+  b->add_store(store_def{name, store_kind::key_value, m.logged, 0});
+  auto s = m.with;
+  auto n = in_.add_node(
+      name, op,
+      [name, s, add] {
+        return std::make_unique<detail::stream_aggregate_node<K, V, VA>>(name, s, add);
+      },
+      {name}, name);
+  return ktable<K, VA>(b, n, name, s);
+}
+
+} // namespace tributary::streams

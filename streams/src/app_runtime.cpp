@@ -1,0 +1,264 @@
+// The poll loop of a streams_app instance. One thread polls the group consumer and hands
+// each task actor its slice of the batch (one message per task per poll), waits for all of
+// them -- they run in parallel -- and commits every commit_interval_ms: tasks flush
+// (changelog records go out), the producer is flushed, and only then are the processed
+// offsets committed. A rebalance runs inside poll(): revoked tasks are committed and closed,
+// new ones created and, if they have state, restored before their partitions are resumed.
+#include "app_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tributary::streams {
+
+using client::make_error;
+using protocol::kafka_error;
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
+
+streams_app::impl::impl(topology topo, client::connection conn, streams_config config)
+    : topo_(std::move(topo)), conn_(std::move(conn)), config_(std::move(config)) {
+  env_.application_id = config_.application_id;
+  env_.topo = &topo_;
+  env_.config = &config_;
+  env_.partition_count = [this](const std::string& topic) {
+    auto it = partition_counts_.find(topic);
+    if (it != partition_counts_.end())
+      return it->second;
+    return collector_ ? collector_->producer().partition_count(topic).has_value()
+                            ? *collector_->producer().partition_count(topic)
+                            : -1
+                      : -1;
+  };
+}
+
+streams_app::impl::~impl() {
+  close(std::chrono::seconds(30));
+}
+
+void streams_app::impl::set_state(app_state s, std::string why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (state_ == app_state::failed)
+    return; // the first failure stays
+  state_ = s;
+  if (!why.empty())
+    failure_ = std::move(why);
+}
+
+client::outcome<void> streams_app::impl::start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ != app_state::created)
+      return make_error(kafka_error::invalid_request, "the application was started before");
+    state_ = app_state::starting;
+  }
+  auto admin = client::admin::create(conn_);
+  if (!admin)
+    return admin.err();
+  if (auto r = prepare_topics(*admin); !r) {
+    set_state(app_state::failed, r.err().to_string());
+    return r;
+  }
+  std::map<std::string, std::string> pc{{"acks", "all"}, {"linger.ms", "5"}};
+  for (const auto& [k, v] : config_.producer_overrides)
+    pc[k] = v;
+  auto producer = client::producer::create(conn_, pc);
+  if (!producer)
+    return producer.err();
+  collector_ = std::make_unique<record_collector>(std::move(*producer));
+  env_.collector = collector_.get();
+  std::map<std::string, std::string> cc{{"group.id", config_.application_id},
+                                        {"enable.auto.commit", "false"},
+                                        {"auto.offset.reset", "earliest"},
+                                        {"partition.assignment.strategy", "range"}};
+  for (const auto& [k, v] : config_.consumer_overrides)
+    cc[k] = v;
+  auto consumer = client::consumer::create(conn_, cc);
+  if (!consumer)
+    return consumer.err();
+  consumer_.emplace(std::move(*consumer));
+  auto restorer = client::consumer::create(
+      conn_, {{"enable.auto.commit", "false"}, {"auto.offset.reset", "earliest"}});
+  if (!restorer)
+    return restorer.err();
+  restore_consumer_.emplace(std::move(*restorer));
+  std::vector<std::string> topics;
+  for (const auto& [t, st] : topic_to_subtopology_)
+    topics.push_back(t);
+  auto listener = client::make_rebalance_listener(
+      [this](const std::vector<client::topic_partition>&) { on_assigned(); },
+      [this](const std::vector<client::topic_partition>&) { close_tasks(true); },
+      [this](const std::vector<client::topic_partition>&) { close_tasks(false); });
+  if (auto r = consumer_->subscribe(topics, listener); !r)
+    return r;
+  set_state(app_state::rebalancing);
+  last_commit_ms_ = now_ms();
+  thread_ = std::thread([this] { run(); });
+  return {};
+}
+
+void streams_app::impl::run() {
+  while (!stop_.load()) {
+    auto r = poll_once();
+    if (!r) {
+      spdlog::error("streams app {}: {}", config_.application_id, r.err().to_string());
+      set_state(app_state::failed, r.err().to_string());
+      break;
+    }
+  }
+  bool failed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failed = state_ == app_state::failed;
+  }
+  close_tasks(!failed);
+  (void)consumer_->close(std::chrono::seconds(10));
+  (void)restore_consumer_->close(std::chrono::seconds(10));
+  set_state(app_state::stopped);
+  std::lock_guard<std::mutex> lock(mu_);
+  commit_done_ = commit_requested_;
+  commit_cv_.notify_all();
+}
+
+client::outcome<void> streams_app::impl::poll_once() {
+  auto batch = consumer_->poll(std::chrono::milliseconds(config_.poll_ms));
+  if (!batch) {
+    if (batch.err().is_retriable())
+      return {};
+    return batch.err();
+  }
+  std::map<task_id, std::vector<client::record_range>> work;
+  for (const auto& span : batch->spans()) {
+    auto st = topic_to_subtopology_.find(span.tp.topic);
+    if (st == topic_to_subtopology_.end())
+      continue;
+    work[task_id{st->second, span.tp.partition}].push_back(batch->records(span.tp));
+  }
+  std::vector<task_id> ids;
+  for (const auto& [id, ranges] : work)
+    ids.push_back(id);
+  std::map<task_id, client::outcome<void>> results;
+  for (auto id : ids)
+    results.emplace(id, client::outcome<void>{});
+  auto r = run_on_tasks(
+      ids, [&](task_id id, stream_task& t) { results.at(id) = t.process(work.at(id)); });
+  if (!r)
+    return r;
+  for (auto& [id, res] : results)
+    if (!res)
+      return res.err();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& span : batch->spans())
+      if (span.last > span.first)
+        positions_[span.tp] = (*batch)[span.last - 1].offset + 1;
+    if (state_ == app_state::rebalancing && !task_slots_.empty())
+      state_ = app_state::running;
+  }
+  if (auto rs = restore_step(); !rs)
+    return rs;
+  std::vector<task_id> all;
+  for (const auto& [id, slot] : task_slots_)
+    if (!slot.restoring)
+      all.push_back(id);
+  if (auto p = run_on_tasks(all, [](task_id, stream_task& t) { t.punctuate_wall_clock(); }); !p)
+    return p;
+  bool requested = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    requested = commit_requested_ > commit_done_;
+  }
+  if (requested || now_ms() - last_commit_ms_ >= config_.commit_interval_ms) {
+    uint64_t answering = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      answering = commit_requested_;
+    }
+    auto c = commit();
+    std::lock_guard<std::mutex> lock(mu_);
+    commit_done_ = answering;
+    commit_error_.reset();
+    if (!c)
+      commit_error_ = c.err();
+    commit_cv_.notify_all();
+    if (!c && !c.err().is_retriable() && c.err().code != kafka_error::rebalance_in_progress &&
+        c.err().code != kafka_error::illegal_generation &&
+        c.err().code != kafka_error::unknown_member_id)
+      return c;
+  }
+  return {};
+}
+
+client::outcome<void>
+streams_app::impl::run_on_tasks(const std::vector<task_id>& ids,
+                                const std::function<void(task_id, stream_task&)>& fn) {
+  if (ids.empty())
+    return {};
+  caf::scoped_actor self{conn_.system()};
+  std::vector<caf::actor> actors;
+  for (auto id : ids) {
+    auto it = task_slots_.find(id);
+    if (it == task_slots_.end())
+      continue;
+    auto job = std::make_shared<std::function<void(stream_task&)>>(
+        [id, &fn](stream_task& t) { fn(id, t); });
+    self->send(it->second.actor, task_job{std::move(job)});
+    actors.push_back(it->second.actor);
+  }
+  // Every task answers `true` once its job ran; the jobs write their results in place.
+  size_t answered = 0;
+  std::optional<client::error> err;
+  self->receive_for(answered, actors.size())(
+      [](bool) {},
+      [&](caf::error& e) { err = make_error(kafka_error::unknown_server_error, to_string(e)); });
+  if (err)
+    return *err;
+  return {};
+}
+
+client::outcome<void> streams_app::impl::commit() {
+  std::vector<task_id> ids;
+  for (const auto& [id, slot] : task_slots_)
+    if (!slot.restoring)
+      ids.push_back(id);
+  std::map<task_id, client::outcome<std::map<client::topic_partition, int64_t>>> flushed;
+  std::map<task_id, task_metrics> metrics;
+  for (auto id : ids) {
+    flushed.emplace(id, std::map<client::topic_partition, int64_t>{});
+    metrics.emplace(id, task_metrics{});
+  }
+  auto r = run_on_tasks(ids, [&](task_id id, stream_task& t) {
+    flushed.at(id) = t.flush();
+    metrics.at(id) = t.metrics();
+  });
+  if (!r)
+    return r;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, m] : metrics)
+      task_slots_[id].last_metrics = std::move(m);
+  }
+  client::offset_map offsets;
+  for (auto& [id, res] : flushed) {
+    if (!res)
+      return res.err();
+    for (const auto& [tp, off] : *res)
+      offsets[tp] = client::offset_and_metadata{off, -1, ""};
+  }
+  // At-least-once: nothing is committed unless every output and changelog record is acked.
+  if (auto f = collector_->flush(); !f)
+    return f;
+  last_commit_ms_ = now_ms();
+  if (offsets.empty())
+    return {};
+  return consumer_->commit_sync(offsets);
+}
+
+} // namespace tributary::streams
