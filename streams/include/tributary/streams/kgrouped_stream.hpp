@@ -7,6 +7,7 @@
 
 #include "tributary/streams/detail/aggregate_ops.hpp"
 #include "tributary/streams/kstream.hpp"
+#include "tributary/streams/windowed_stream.hpp"
 
 #include <cstdint>
 
@@ -42,6 +43,15 @@ public:
         [init, f](const K& k, const V& v, const std::optional<VA>& agg) mutable {
           return VA(f(k, v, agg ? *agg : VA(init())));
         });
+  }
+
+  /// Aggregations per key and time window (tumbling or hopping).
+  time_windowed_stream<K, V> windowed_by(time_windows w) const {
+    return time_windowed_stream<K, V>(in_, serdes_, w);
+  }
+  /// Aggregations per key and session.
+  session_windowed_stream<K, V> windowed_by(session_windows w) const {
+    return session_windowed_stream<K, V>(in_, serdes_, w);
   }
 
   const kstream<K, V>& stream() const { return in_; }

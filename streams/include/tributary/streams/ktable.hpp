@@ -5,7 +5,9 @@
 // from aggregations are materialized in a named key-value store.
 
 #include "tributary/streams/detail/aggregate_ops.hpp"
+#include "tributary/streams/detail/suppress_op.hpp"
 #include "tributary/streams/kstream.hpp"
+#include "tributary/streams/windows.hpp"
 
 namespace tributary::streams {
 
@@ -43,6 +45,29 @@ public:
     return transform<V2>("map_values", name, g);
   }
 
+  /// Only final results of a windowed table: each window's last update, once the window
+  /// closed (its end + grace passed in stream time). Buffered in a logged store.
+  template <class KK = K, class = std::enable_if_t<is_windowed<KK>::value>>
+  ktable suppress(suppressed opts) const {
+    using inner = typename KK::key_type;
+    auto name = b_->stable_name(opts.name, node_, "suppress");
+    b_->add_store(store_def{name, store_kind::key_value, true, 0});
+    auto grace = grace_ms_ < 0 ? 0 : grace_ms_;
+    auto s = serdes_;
+    auto n = add_node(name, "suppress",
+                      [name, grace, s] {
+                        return std::make_unique<detail::suppress_node<inner, V>>(name, grace, s);
+                      },
+                      {name});
+    ktable out(b_, n, "", serdes_);
+    out.set_grace(grace_ms_);
+    return out;
+  }
+
+  /// The grace period of a windowed table (-1 for other tables).
+  int64_t grace_ms() const { return grace_ms_; }
+  void set_grace(int64_t g) { grace_ms_ = g; }
+
   /// The store holding this table ("" when the table is not materialized).
   const std::string& store_name() const { return store_; }
   const std::string& node() const { return node_; }
@@ -55,15 +80,19 @@ private:
                           std::function<std::optional<V2>(const K&, const V&)> f) const {
     auto n = add_node(name.empty() ? b_->numbered_name(op) : name, op,
                       [f] { return std::make_unique<detail::table_transform_node<K, V, V2>>(f); });
-    return ktable<K, V2>(b_, n, "", serdes<K, V2>{serdes_.key, {}});
+    ktable<K, V2> out(b_, n, "", serdes<K, V2>{serdes_.key, default_serde<V2>()});
+    out.set_grace(grace_ms_);
+    return out;
   }
 
   template <class Make>
-  std::string add_node(std::string name, std::string op, Make make) const {
+  std::string add_node(std::string name, std::string op, Make make,
+                       std::vector<std::string> stores = {}) const {
     node_def def;
     def.name = std::move(name);
     def.op = std::move(op);
     def.parents = {node_};
+    def.stores = std::move(stores);
     def.make = std::move(make);
     return b_->add_node(std::move(def), b_->anchor_of(node_));
   }
@@ -72,6 +101,7 @@ private:
   std::string node_;
   std::string store_;
   serdes<K, V> serdes_;
+  int64_t grace_ms_ = -1;
 };
 
 // -- definitions that need every handle type ------------------------------------------------

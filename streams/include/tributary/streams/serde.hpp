@@ -8,8 +8,11 @@
 #include "tributary/client/serdes.hpp"
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 namespace tributary::streams {
@@ -32,11 +35,39 @@ struct serde {
   }
 };
 
+template <class T, class = void>
+struct has_client_serde : std::false_type {};
+template <class T>
+struct has_client_serde<
+    T, std::void_t<decltype(client::serde<T>::serialize(std::declval<const T&>()))>>
+    : std::true_type {};
+
+/// True when serde<T>::of() works (the client's types; windows.hpp adds windowed<K>).
+template <class T>
+struct has_default_serde : has_client_serde<T> {};
+
+/// serde<T>::of() where there is one; else a serde that throws when used, which the task's
+/// processing error handler reports ("no serde for ...: pass one"), so types without a
+/// built-in serde compile as long as the operators that need bytes get explicit serdes.
+template <class T>
+serde<T> default_serde() {
+  if constexpr (has_default_serde<T>::value) {
+    return serde<T>::of();
+  } else {
+    auto fail = [] {
+      return std::logic_error(std::string("no serde for type ") + typeid(T).name() +
+                              ": pass serdes to the operator that reads or writes it");
+    };
+    return serde<T>{[fail](const T&) -> std::string { throw fail(); },
+                    [fail](std::string_view) -> client::outcome<T> { throw fail(); }};
+  }
+}
+
 /// The serdes of a key and a value, as operators that read or write topics need them.
 template <class K, class V>
 struct serdes {
-  serde<K> key = serde<K>::of();
-  serde<V> value = serde<V>::of();
+  serde<K> key = default_serde<K>();
+  serde<V> value = default_serde<V>();
 };
 
 } // namespace tributary::streams
