@@ -90,6 +90,10 @@ caf::result<produce_response> handle_produce(broker_self self, produce_request& 
 }
 
 caf::result<fetch_response> handle_fetch(broker_self self, fetch_request& req) {
+  // File ranges are for this process only (a remote reply would have to read them anyway).
+  const auto& sender = self->current_sender();
+  if (req.wants_file_ranges && (!sender || sender->node() != self->node()))
+    req.wants_file_ranges = false;
   std::vector<fetch_target> targets(req.partitions.size());
   bool any = false;
   for (size_t i = 0; i < req.partitions.size(); ++i) {

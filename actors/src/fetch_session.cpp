@@ -5,6 +5,7 @@
 // own max_wait timer fires, with the freshest data each partition gave. Bytes that trickle
 // into several partitions without any one of them reaching the rest are noticed at max_wait.
 #include "fetch_session.hpp"
+#include "file_ranges.hpp"
 
 #include "tributary/protocol/kafka_error.hpp"
 
@@ -49,7 +50,7 @@ using session_self = fetch_session_actor::stateful_pointer<session_state>;
 size_t total_bytes(const session_state& st) {
   size_t n = 0;
   for (auto& s : st.slots)
-    n += s.records.size();
+    n += s.size_bytes();
   return n;
 }
 
@@ -65,12 +66,13 @@ void answer(session_self self) {
   bool first = true;
   fetch_response out;
   for (auto& s : st.slots) {
-    if (!s.records.empty()) {
+    if (s.size_bytes() > 0) {
       if (first) {
-        budget -= std::min(budget, s.records.size());
+        budget -= std::min(budget, s.size_bytes());
         first = false;
       } else {
-        budget -= trim_to_batches(s.records, budget);
+        const size_t kept = trim_to_batches(s.records, budget);
+        budget -= kept + trim_ranges_to_batches(s.file_ranges, budget - kept);
       }
     }
     out.partitions.push_back(std::move(s));
@@ -89,6 +91,7 @@ partition_fetch ask_for(const fetch_request& req, const fetch_partition& p, int3
   f.max_wait_ms = max_wait_ms;
   f.isolation_level = req.isolation_level;
   f.current_leader_epoch = p.current_leader_epoch;
+  f.wants_file_ranges = req.wants_file_ranges;
   return f;
 }
 
@@ -113,7 +116,7 @@ void long_poll(session_self self) {
   for (size_t i = 0; i < st.targets.size(); ++i) {
     if (!st.targets[i].actor)
       continue;
-    auto others = total - st.slots[i].records.size();
+    auto others = total - st.slots[i].size_bytes();
     auto missing = static_cast<int64_t>(st.request.min_bytes) - static_cast<int64_t>(others);
     auto ask = ask_for(st.request, st.request.partitions[i],
                        static_cast<int32_t>(std::max<int64_t>(missing, 1)), st.request.max_wait_ms);

@@ -1,11 +1,12 @@
 // The read path of the partition actor: long-poll fetches (answered at once when min_bytes
 // are readable, else parked until an append or the high watermark brings them, or until
-// max_wait_ms), reads copied out of the log's file ranges, and ListOffsets.
+// max_wait_ms), reads copied out of the log's file ranges (or handed over as the ranges
+// themselves, for the Kafka listener's sendfile), and ListOffsets.
+#include "file_ranges.hpp"
 #include "partition_state.hpp"
 
 #include "tributary/protocol/batch_header.hpp"
 #include "tributary/protocol/record_reader.hpp"
-#include "tributary/storage/errc.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -121,20 +122,20 @@ fetch_partition_data read_for(partition_self self, const partition_fetch& f) {
                     offset{bound});
   if (!r)
     return failed(st, d, storage_failure(st.tp(), "fetch", r.error(), log.last_error()));
-  d.records.resize(r->size_bytes());
-  size_t at = 0;
-  for (const auto& range : r->ranges) {
-    auto n = range.file->pread_all(reinterpret_cast<std::byte*>(d.records.data() + at),
-                                   range.length, range.position);
-    if (!n || *n != range.length) {
-      d.records.clear();
-      auto ec = n ? make_error_code(storage::errc::io_error) : n.error();
-      return failed(st, d,
-                    storage_failure(st.tp(), "fetch", ec,
-                                    "short read of " + range.file->path() + " at " +
-                                        std::to_string(range.position)));
-    }
-    at += range.length;
+  if (f.wants_file_ranges && f.replica_id < 0) {
+    // Zero copy: below the high watermark nothing is truncated, so the ranges still hold these
+    // batches when the listener sends them. Counted without reading: offsets, not batches.
+    uint64_t records = 0;
+    for (const auto& range : r->ranges)
+      records += static_cast<uint64_t>(range.last_offset.value - range.first_offset.value + 1);
+    st.meta.count_out(0, records, r->size_bytes());
+    d.file_ranges = std::move(r->ranges);
+    return d;
+  }
+  std::string why;
+  if (auto ec = read_ranges(r->ranges, d.records, &why)) {
+    d.records.clear();
+    return failed(st, d, storage_failure(st.tp(), "fetch", ec, why));
   }
   auto [batches, records] = count_batches(d.records);
   st.meta.count_out(batches, records, d.records.size());

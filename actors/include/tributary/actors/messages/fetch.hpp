@@ -3,8 +3,12 @@
 // many partitions (Kafka's FetchRequest); the broker fans it out as partition_fetch messages
 // to partition actors, which long-poll: they answer when min_bytes are there or max_wait_ms
 // expires.
+// Zero copy: a local requester (the Kafka listener) sets wants_file_ranges and gets the
+// batches as log file ranges it sends with sendfile; everyone else gets bytes. Ranges never
+// cross the network: serializing a fetch_partition_data reads them into `records`.
 
 #include "tributary/actors/messages/common.hpp"
+#include "tributary/storage/log_file.hpp"
 
 namespace tributary::actors {
 
@@ -29,15 +33,19 @@ struct fetch_request {
   int32_t max_bytes = 50 << 20; // whole response
   int8_t isolation_level = 0;   // 0 read_uncommitted, 1 read_committed (up to the LSO)
   std::vector<fetch_partition> partitions;
+  /// Consumer fetches from this process only: answer with file_ranges instead of records
+  /// (the broker clears it for remote requesters).
+  bool wants_file_ranges = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("trib.fetch_request"), x.replica_id, x.max_wait_ms, x.min_bytes,
-           x.max_bytes, x.isolation_level, x.partitions);
+           x.max_bytes, x.isolation_level, x.partitions, x.wants_file_ranges);
 }
 
-/// One partition's answer: whole batches from the one holding fetch_offset.
+/// One partition's answer: whole batches from the one holding fetch_offset, either copied
+/// into `records` or, when the request wanted file ranges, left in the log's files.
 struct fetch_partition_data {
   std::string topic;
   int32_t partition = 0;
@@ -48,10 +56,32 @@ struct fetch_partition_data {
   int64_t log_start_offset = -1;
   int32_t leader_epoch = -1;
   bytes records;
+  /// The batches in place, after `records` (empty unless wants_file_ranges). Holding them
+  /// keeps the segment files open, also after retention deletes them.
+  std::vector<storage::file_range> file_ranges;
+
+  /// Bytes of batches carried, in records and file ranges together.
+  size_t size_bytes() const {
+    size_t n = records.size();
+    for (const auto& r : file_ranges)
+      n += r.length;
+    return n;
+  }
 };
+
+/// `x` with its file ranges read (pread) and appended to `records`, the ranges dropped; a
+/// range that cannot be read turns the copy into a KAFKA_STORAGE_ERROR without records.
+fetch_partition_data with_ranges_read(const fetch_partition_data& x);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_partition_data& x) {
+  if constexpr (Inspector::reads_state) {
+    // File descriptors mean nothing elsewhere: a remote receiver (or a printout) gets bytes.
+    if (!x.file_ranges.empty()) {
+      auto copy = with_ranges_read(x);
+      return inspect(f, copy);
+    }
+  }
   return f(caf::meta::type_name("trib.fetch_partition_data"), x.topic, x.partition, x.error,
            x.error_message, x.high_watermark, x.last_stable_offset, x.log_start_offset,
            x.leader_epoch, x.records);
@@ -76,12 +106,14 @@ struct partition_fetch {
   int32_t max_wait_ms = 0;
   int8_t isolation_level = 0;
   int32_t current_leader_epoch = -1;
+  bool wants_file_ranges = false; // see fetch_request; honoured for consumers (replica_id < 0)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_fetch& x) {
   return f(caf::meta::type_name("trib.partition_fetch"), x.replica_id, x.fetch_offset, x.max_bytes,
-           x.min_bytes, x.max_wait_ms, x.isolation_level, x.current_leader_epoch);
+           x.min_bytes, x.max_wait_ms, x.isolation_level, x.current_leader_epoch,
+           x.wants_file_ranges);
 }
 
 // -- ListOffsets ----------------------------------------------------------------------------
