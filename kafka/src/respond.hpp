@@ -32,6 +32,27 @@ void respond(connection_self self, const request_context& rc, const Response& bo
                [&](protocol::kafka::wire_writer& w) { body.encode(w, rc.version()); });
 }
 
+/// Records kept outside the encoded frame (zero copy): `lengths[i] >= 0` makes the i-th
+/// records field of the body external (wire_writer::set_external_records), and `pieces[i]`
+/// (lengths[i] bytes in total: log file ranges for sendfile) is sent in its place.
+struct external_records {
+  std::vector<int64_t> lengths;
+  std::vector<std::vector<chunk>> pieces;
+};
+
+/// As send_encoded, with the records of `ext` spliced in; one response of chunks.
+void send_spliced(connection_self self, const request_context& rc, int16_t version,
+                  const std::function<void(protocol::kafka::wire_writer&)>& encode_body,
+                  external_records ext);
+
+template <class Response>
+void respond_spliced(connection_self self, const request_context& rc, const Response& body,
+                     external_records ext) {
+  send_spliced(
+      self, rc, rc.version(),
+      [&](protocol::kafka::wire_writer& w) { body.encode(w, rc.version()); }, std::move(ext));
+}
+
 /// Decodes the request body; false (and the connection closed) when it does not decode.
 template <class Request>
 bool decode_request(connection_self self, const request_context& rc,

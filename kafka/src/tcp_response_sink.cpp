@@ -13,7 +13,7 @@ namespace tributary::kafka {
 // -- file_handle ----------------------------------------------------------------------------
 
 file_handle::~file_handle() {
-  if (fd_ >= 0)
+  if (fd_ >= 0 && !owner_)
     ::close(fd_);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -16,13 +17,17 @@ namespace detail {
 class outbox; // the queue + eventfd shared by the sinks and the I/O thread (src/tcp_outbox.hpp)
 } // namespace detail
 
-/// An open file descriptor that closes itself. Shared by the file ranges of responses that
-/// are still being written, so a log segment can be deleted while a fetch response is sent.
+/// An open file descriptor that closes itself, or one borrowed from an owner it keeps alive
+/// (a storage log_file). Shared by the file ranges of responses that are still being
+/// written, so a log segment can be deleted while a fetch response is sent.
 /// Immutable after construction; thread-safe.
 class file_handle {
 public:
   /// Takes ownership of `fd` (closed in the destructor; -1 is allowed and never read).
   explicit file_handle(int fd) noexcept : fd_(fd) {}
+  /// Borrows `fd`, which `owner` keeps open as long as this handle holds it; not closed here.
+  file_handle(int fd, std::shared_ptr<const void> owner) noexcept
+      : fd_(fd), owner_(std::move(owner)) {}
   ~file_handle();
   file_handle(const file_handle&) = delete;
   file_handle& operator=(const file_handle&) = delete;
@@ -34,6 +39,7 @@ public:
 
 private:
   int fd_;
+  std::shared_ptr<const void> owner_; // set: the fd is borrowed from it
 };
 
 /// `length` bytes of `file` starting at `offset`, written with sendfile(). If the file turns
