@@ -94,9 +94,23 @@ client::outcome<void> stream_task::wire(const subtopology& st) {
 }
 
 client::outcome<void> stream_task::process(const std::vector<client::record_range>& ranges) {
-  for (const auto& range : ranges)
-    if (auto res = process_range(range); !res)
+  // Records of several input partitions go in timestamp order (Kafka Streams' partition
+  // group): a join must not see one side's later records before the other side's earlier
+  // ones, or it would take those for late.
+  std::vector<const client::consumer_record*> next(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i)
+    next[i] = ranges[i].begin();
+  for (;;) {
+    size_t pick = ranges.size();
+    for (size_t i = 0; i < ranges.size(); ++i)
+      if (next[i] != ranges[i].end() &&
+          (pick == ranges.size() || next[i]->timestamp < next[pick]->timestamp))
+        pick = i;
+    if (pick == ranges.size())
+      break;
+    if (auto res = process_one(*next[pick]++); !res)
       return res;
+  }
   for (auto& [name, slot] : stores_) // a full write-back cache is written out early
     if ((slot.kv && slot.kv->needs_flush()) || (slot.window && slot.window->needs_flush()))
       if (auto res = flush_store(slot); !res)
@@ -104,17 +118,22 @@ client::outcome<void> stream_task::process(const std::vector<client::record_rang
   return {};
 }
 
-client::outcome<void> stream_task::process_range(const client::record_range& records) {
-  for (const auto& r : records) {
+client::outcome<void> stream_task::process_one(const client::consumer_record& r) {
+  {
     auto src = sources_.find(r.topic);
     if (src == sources_.end())
-      continue; // not ours (a stale assignment); never happens with the app's routing
+      return {}; // not ours (a stale assignment); never happens with the app's routing
     meta_.topic = r.topic;
     meta_.partition = r.partition;
     meta_.offset = r.offset;
     meta_.timestamp = r.timestamp;
     meta_.headers = &r.headers;
     ++metrics_.records_in;
+    // Stream time includes the record being processed (as in Kafka Streams), so a join or a
+    // window sees the time this record brings.
+    bool advanced = r.timestamp > stream_time_;
+    if (advanced)
+      stream_time_ = r.timestamp;
     std::string why;
     bool ok = false;
     try {
@@ -131,10 +150,8 @@ client::outcome<void> stream_task::process_range(const client::record_range& rec
     }
     meta_.headers = nullptr;
     next_offsets_[client::topic_partition{r.topic, r.partition}] = r.offset + 1;
-    if (r.timestamp > stream_time_) {
-      stream_time_ = r.timestamp;
+    if (advanced)
       punctuate_stream_time();
-    }
   }
   return {};
 }

@@ -116,7 +116,7 @@ private:
   client::outcome<void> handle_error(const client::consumer_record& r, error_action action,
                                      const std::string& what, const std::string& why);
   client::outcome<void> flush_store(store_slot& s);
-  client::outcome<void> process_range(const client::record_range& records);
+  client::outcome<void> process_one(const client::consumer_record& r);
   void punctuate_stream_time();
 
   task_id id_;

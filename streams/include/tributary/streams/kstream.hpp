@@ -183,6 +183,43 @@ public:
 
   kgrouped_stream<K, V> group_by_key(grouped<K, V> g = {}) const;
 
+  // -- joins (defined in joins.hpp) -----------------------------------------------------------
+  /// Each record joined with the table's current row for its key: f(value, row); records
+  /// without a row are dropped. The table must be materialized and co-partitioned.
+  template <class VT, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const VT&>>>
+  kstream<K, VR> join(const ktable<K, VT>& table, F f, std::string name = {}) const;
+  /// As join, with f(value, std::optional<row>) also called for records without a row.
+  template <class VT, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const std::optional<VT>&>>>
+  kstream<K, VR> left_join(const ktable<K, VT>& table, F f, std::string name = {}) const;
+
+  /// Windowed stream-stream joins: records of both streams with the same key and timestamps
+  /// within the join window. inner: f(v, vo); left: f(v, optional<vo>); outer:
+  /// f(optional<v>, optional<vo>). Unmatched records of left/outer joins are emitted when
+  /// their window closes.
+  template <class VO, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const VO&>>>
+  kstream<K, VR> join(const kstream<K, VO>& other, F f, join_windows w,
+                      stream_joined<K, V, VO> opts = {}) const;
+  template <class VO, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
+  kstream<K, VR> left_join(const kstream<K, VO>& other, F f, join_windows w,
+                           stream_joined<K, V, VO> opts = {}) const;
+  template <class VO, class F,
+            class VR = std::decay_t<
+                std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
+  kstream<K, VR> outer_join(const kstream<K, VO>& other, F f, join_windows w,
+                            stream_joined<K, V, VO> opts = {}) const;
+
+  /// This stream, repartitioned first if its key was changed upstream (joins and grouping
+  /// need records with the same key in the same task).
+  kstream copartitioned(const std::string& name, serdes<K, V> s) const {
+    if (!key_changed_)
+      return *this;
+    return through_internal(name + "-repartition", std::move(s), {}, name);
+  }
+
   template <class F, class K2 = std::decay_t<std::invoke_result_t<F&, const K&, const V&>>>
   kgrouped_stream<K2, V> group_by(F f, grouped<K2, V> g = {}) const {
     auto keyed = select_key(std::move(f), g.name.empty() ? std::string{} : g.name + "-key");

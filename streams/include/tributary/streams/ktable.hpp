@@ -6,6 +6,8 @@
 
 #include "tributary/streams/detail/aggregate_ops.hpp"
 #include "tributary/streams/detail/suppress_op.hpp"
+#include "tributary/streams/detail/table_join_ops.hpp"
+#include "tributary/streams/kgrouped_stream.hpp"
 #include "tributary/streams/kstream.hpp"
 #include "tributary/streams/windows.hpp"
 
@@ -64,6 +66,45 @@ public:
     return out;
   }
 
+  /// Table-table joins: a row per key present on both sides (join: f(v, vo)), on this side
+  /// (left_join: f(v, optional<vo>)) or on either side (outer_join: f(optional<v>,
+  /// optional<vo>)), kept up to date as either table changes. Both tables must be
+  /// materialized and co-partitioned.
+  template <class VO, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const VO&>>>
+  ktable<K, VR> join(const ktable<K, VO>& other, F f, std::string name = {}) const {
+    return join_impl<VO, VR>(
+        other, name, "join",
+        [f](const std::optional<V>& a, const std::optional<VO>& b) mutable -> std::optional<VR> {
+          if (a && b)
+            return VR(f(*a, *b));
+          return std::nullopt;
+        });
+  }
+  template <class VO, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
+  ktable<K, VR> left_join(const ktable<K, VO>& other, F f, std::string name = {}) const {
+    return join_impl<VO, VR>(
+        other, name, "left-join",
+        [f](const std::optional<V>& a, const std::optional<VO>& b) mutable -> std::optional<VR> {
+          if (a)
+            return VR(f(*a, b));
+          return std::nullopt;
+        });
+  }
+  template <class VO, class F,
+            class VR = std::decay_t<
+                std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
+  ktable<K, VR> outer_join(const ktable<K, VO>& other, F f, std::string name = {}) const {
+    return join_impl<VO, VR>(
+        other, name, "outer-join",
+        [f](const std::optional<V>& a, const std::optional<VO>& b) mutable -> std::optional<VR> {
+          if (a || b)
+            return VR(f(a, b));
+          return std::nullopt;
+        });
+  }
+
   /// The grace period of a windowed table (-1 for other tables).
   int64_t grace_ms() const { return grace_ms_; }
   void set_grace(int64_t g) { grace_ms_ = g; }
@@ -83,6 +124,46 @@ private:
     ktable<K, V2> out(b_, n, "", serdes<K, V2>{serdes_.key, default_serde<V2>()});
     out.set_grace(grace_ms_);
     return out;
+  }
+
+  template <class VO, class VR>
+  ktable<K, VR> join_impl(
+      const ktable<K, VO>& other, const std::string& given, const std::string& op,
+      std::function<std::optional<VR>(const std::optional<V>&, const std::optional<VO>&)> j) const {
+    if (store_.empty() || other.store_name().empty())
+      b_->fail("a table-table join needs both tables materialized (a table from "
+               "builder.table() or an aggregation), not a filtered or mapped view");
+    auto name = b_->stable_name(given, node_, "table-" + op);
+    auto mine = store_;
+    auto theirs = other.store_name();
+    auto my_serdes = serdes_;
+    auto their_serdes = other.with();
+    auto left = add_node(name + "-left", op,
+                         [theirs, their_serdes, j] {
+                           return std::make_unique<detail::table_join_side_node<K, V, VO, VR>>(
+                               theirs, their_serdes, j);
+                         },
+                         {mine, theirs});
+    node_def right;
+    right.name = name + "-right";
+    right.op = op;
+    right.parents = {other.node()};
+    right.stores = {mine, theirs};
+    right.make = [mine, my_serdes, j] {
+      auto flipped = [j](const std::optional<VO>& b, const std::optional<V>& a) { return j(a, b); };
+      return std::make_unique<detail::table_join_side_node<K, VO, V, VR>>(mine, my_serdes, flipped);
+    };
+    auto right_name = b_->add_node(std::move(right), name);
+    node_def merged;
+    merged.name = name;
+    merged.op = op;
+    merged.parents = {left, right_name};
+    merged.make = [] {
+      return detail::make_transform<K, change<VR>, K, change<VR>>(
+          [](const record<K, change<VR>>& r, auto&& emit) { emit(r); });
+    };
+    auto n = b_->add_node(std::move(merged), name);
+    return ktable<K, VR>(b_, n, "", serdes<K, VR>{serdes_.key, default_serde<VR>()});
   }
 
   template <class Make>

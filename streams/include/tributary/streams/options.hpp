@@ -52,4 +52,35 @@ struct materialized {
   }
 };
 
+/// The window of a stream-stream join: records join when the other side's timestamp is in
+/// [t - before, t + after]; late records (older than stream time - window - grace) drop.
+struct join_windows {
+  int64_t before_ms = 0;
+  int64_t after_ms = 0;
+  int64_t grace_ms = 0;
+
+  static join_windows of(int64_t difference_ms, int64_t grace_ms = 0) {
+    return join_windows{difference_ms, difference_ms, grace_ms};
+  }
+  join_windows before(int64_t ms) const {
+    auto w = *this;
+    w.before_ms = ms;
+    return w;
+  }
+  join_windows after(int64_t ms) const {
+    auto w = *this;
+    w.after_ms = ms;
+    return w;
+  }
+};
+
+/// Serdes of a stream-stream join's two value types (kept in its window stores) and its name.
+template <class K, class V, class VO>
+struct stream_joined {
+  serde<K> key = default_serde<K>();
+  serde<V> value = default_serde<V>();
+  serde<VO> other_value = default_serde<VO>();
+  std::string name = {};
+};
+
 } // namespace tributary::streams

@@ -10,6 +10,7 @@
 // Not thread-safe; handles from one builder must not be used with another.
 
 #include "tributary/client/error.hpp"
+#include "tributary/streams/joins.hpp"
 #include "tributary/streams/kgrouped_stream.hpp"
 #include "tributary/streams/kstream.hpp"
 #include "tributary/streams/ktable.hpp"
