@@ -1,5 +1,7 @@
 #include "example_util.hpp"
 
+#include "tributary/client/consumer.hpp"
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -44,6 +46,49 @@ void ensure_topics(tributary::client::connection& conn, const std::vector<std::s
       std::fprintf(stderr, "create topic %s: %s\n", t.name.c_str(), t.err.to_string().c_str());
       std::exit(2);
     }
+}
+
+std::vector<tributary::client::consumer_record> read_topic(tributary::client::connection& conn,
+                                                           const std::string& topic) {
+  namespace tc = tributary::client;
+  std::vector<tc::consumer_record> out;
+  auto admin = tc::admin::create(conn);
+  auto consumer = tc::consumer::create(conn, {{"enable.auto.commit", "false"}});
+  if (!admin || !consumer)
+    return out;
+  auto described = admin->describe_topics({topic});
+  if (!described || described->empty() || !described->front().ok())
+    return out;
+  std::map<tc::topic_partition, tc::offset_spec> specs;
+  std::vector<tc::topic_partition> tps;
+  for (size_t p = 0; p < described->front().partitions.size(); ++p) {
+    tps.push_back({topic, static_cast<int32_t>(p)});
+    specs[tps.back()] = tc::offset_spec::to_latest();
+  }
+  auto ends = admin->list_offsets(specs);
+  if (!ends)
+    return out;
+  std::map<tc::topic_partition, int64_t> want;
+  for (const auto& e : *ends)
+    if (e.ok() && e.offset > 0)
+      want[e.tp] = e.offset;
+  (void)consumer->assign(tps);
+  (void)consumer->seek_to_beginning();
+  for (int i = 0; i < 100 && !want.empty(); ++i) {
+    auto batch = consumer->poll(std::chrono::milliseconds(50));
+    if (!batch)
+      continue;
+    for (const auto& r : *batch) {
+      auto w = want.find({r.topic, r.partition});
+      if (w == want.end() || r.offset >= w->second)
+        continue;
+      out.push_back(r);
+      if (r.offset + 1 >= w->second)
+        want.erase(w);
+    }
+  }
+  (void)consumer->close(std::chrono::seconds(5));
+  return out;
 }
 
 int run_until(tributary::streams::streams_app& app, const std::function<bool()>& done,

@@ -4,6 +4,7 @@
 
 #include "tributary/client/admin.hpp"
 #include "tributary/client/connection.hpp"
+#include "tributary/client/record.hpp"
 #include "tributary/streams/streams.hpp"
 
 #include <chrono>
@@ -19,6 +20,11 @@ tributary::client::connection connect_or_exit(const std::string& url);
 /// Creates the topics that do not exist yet (partitions each); exits on other errors.
 void ensure_topics(tributary::client::connection& conn, const std::vector<std::string>& topics,
                    int32_t partitions);
+
+/// Every record of `topic` now (all partitions, from the start), read with a group-less
+/// consumer; bounded to a few seconds.
+std::vector<tributary::client::consumer_record> read_topic(tributary::client::connection& conn,
+                                                           const std::string& topic);
 
 /// Runs `app` until SIGINT/SIGTERM, or until done() returns true (checked every 100 ms,
 /// at most `limit`). Returns the process exit code: 0, or 1 when the app failed or timed out.

@@ -23,12 +23,9 @@ caf::behavior task_behavior(caf::stateful_actor<task_state>* self,
 
 } // namespace
 
-caf::actor spawn_task_actor(caf::actor_system& sys, std::unique_ptr<stream_task> task,
-                            bool has_stores) {
+caf::actor spawn_task_actor(caf::actor_system& sys, std::unique_ptr<stream_task> task) {
   auto handoff = std::make_shared<std::unique_ptr<stream_task>>(std::move(task));
-  if (has_stores)
-    return sys.spawn<caf::detached>(task_behavior, handoff);
-  return sys.spawn(task_behavior, handoff);
+  return sys.spawn<caf::detached>(task_behavior, handoff);
 }
 
 } // namespace tributary::streams

@@ -2,8 +2,10 @@
 // task_actor: the CAF actor that owns one stream_task. The app's poll thread hands it work
 // as jobs -- a batch of its records, a flush before a commit, a restore batch, a query -- one
 // message per batch, never per record; the actor runs them one at a time, so the task needs
-// no locks, and tasks of an instance run in parallel on CAF's scheduler. Tasks with stores
-// run detached: SQLite calls block, and must not stall the scheduler's workers.
+// no locks, and tasks of an instance run in parallel. Tasks run detached (a thread each):
+// their work blocks -- SQLite calls, and producer.send() waiting for a new topic's metadata or
+// for buffer memory -- and a blocked scheduler worker would stall the very actors (producer
+// sender, heartbeats) that unblock it; with 2 workers that was a deadlock.
 
 #include "stream_task.hpp"
 
@@ -19,8 +21,7 @@ struct task_job {
   std::shared_ptr<std::function<void(stream_task&)>> run;
 };
 
-caf::actor spawn_task_actor(caf::actor_system& sys, std::unique_ptr<stream_task> task,
-                            bool has_stores);
+caf::actor spawn_task_actor(caf::actor_system& sys, std::unique_ptr<stream_task> task);
 
 } // namespace tributary::streams
 

@@ -42,7 +42,7 @@ void streams_app::impl::on_assigned() {
     auto points = (*task)->restore_points();
     task_slot slot;
     slot.inputs = inputs;
-    slot.actor = spawn_task_actor(conn_.system(), std::move(*task), !st.stores.empty());
+    slot.actor = spawn_task_actor(conn_.system(), std::move(*task));
     begin_restore(id, slot, points);
     std::lock_guard<std::mutex> lock(mu_);
     task_slots_[id] = std::move(slot);
