@@ -8,6 +8,7 @@
 #include "tributary/streams/detail/suppress_op.hpp"
 #include "tributary/streams/detail/table_join_ops.hpp"
 #include "tributary/streams/kgrouped_stream.hpp"
+#include "tributary/streams/kgrouped_table.hpp"
 #include "tributary/streams/kstream.hpp"
 #include "tributary/streams/windows.hpp"
 
@@ -64,6 +65,25 @@ public:
     ktable out(b_, n, "", serdes_);
     out.set_grace(grace_ms_);
     return out;
+  }
+
+  /// Re-groups the rows by f(key, value) -> std::pair<K2, V2> for an aggregation with a
+  /// subtractor (through a repartition topic "<app>-<name>-repartition").
+  template <class F, class P = std::invoke_result_t<F&, const K&, const V&>>
+  kgrouped_table<typename P::first_type, typename P::second_type>
+  group_by(F f, grouped<typename P::first_type, typename P::second_type> g = {}) const {
+    using K2 = typename P::first_type;
+    using V2 = typename P::second_type;
+    auto name = b_->stable_name(g.name, node_, "group_by");
+    std::function<std::pair<K2, V2>(const K&, const V&)> sel = f;
+    auto n = add_node(name + "-select", "group_by", [sel] {
+      return std::make_unique<detail::table_regroup_node<K, V, K2, V2>>(sel);
+    });
+    kstream<K2, change<V2>> deltas(b_, n, false);
+    auto re = deltas.through_internal(
+        name + "-repartition", serdes<K2, change<V2>>{g.with.key, change_serde(g.with.value)}, {},
+        name);
+    return kgrouped_table<K2, V2>(re, g.with);
   }
 
   /// Table-table joins: a row per key present on both sides (join: f(v, vo)), on this side
@@ -194,6 +214,25 @@ kgrouped_stream<K, V> kstream<K, V>::group_by_key(grouped<K, V> g) const {
   auto name = b_->stable_name(g.name, node_, "group_by");
   auto re = through_internal(name + "-repartition", g.with, {}, name);
   return kgrouped_stream<K, V>(re, g.with);
+}
+
+template <class K, class V>
+template <class VA>
+ktable<K, VA> kgrouped_table<K, V>::aggregate_impl(
+    const std::string& op, materialized<K, VA> m,
+    std::function<VA(const K&, const V&, const std::optional<VA>&)> add,
+    std::function<VA(const K&, const V&, const std::optional<VA>&)> subtract) const {
+  const auto& b = deltas_.builder();
+  auto name = b->stable_name(m.name, deltas_.node(), op);
+  b->add_store(store_def{name, store_kind::key_value, m.logged, 0});
+  auto s = m.with;
+  auto n = deltas_.add_node(
+      name, op,
+      [name, s, add, subtract] {
+        return std::make_unique<detail::table_aggregate_node<K, V, VA>>(name, s, add, subtract);
+      },
+      {name}, name);
+  return ktable<K, VA>(b, n, name, s);
 }
 
 template <class K, class V>
