@@ -123,3 +123,35 @@ TEST_CASE("session windows merge records within the gap", "[streams][windows]") 
   CHECK(last[wkey{"u", 1500, 1500}] == 1);
   CHECK_FALSE(last[wkey{"u", 1000, 1050}].has_value()); // merged away: a tombstone
 }
+
+TEST_CASE("sliding windows: one window per distinct set of records, out-of-order updates",
+          "[streams][windows]") {
+  ts::stream_builder b;
+  b.stream<std::string, std::string>("events")
+      .group_by_key()
+      .windowed_by(ts::sliding_windows::with_time_difference(10, 100))
+      .count(ts::materialized<std::string, int64_t>::as("sliding"))
+      .to_stream()
+      .to("out");
+  auto t = b.build();
+  REQUIRE(t);
+  driver_fixture f(*t);
+  for (int64_t ts : {10, 15, 30})
+    f.pipe("k", ts);
+  f.process();
+  std::map<wkey, int64_t> last;
+  for (auto& [k, v] : f.out())
+    last[k] = v;
+  CHECK(last == std::map<wkey, int64_t>{{wkey{"k", 0, 10}, 1},
+                                        {wkey{"k", 5, 15}, 2},
+                                        {wkey{"k", 11, 21}, 1},
+                                        {wkey{"k", 20, 30}, 1}});
+  f.pipe("k", 12); // out of order, within grace
+  f.process();
+  for (auto& [k, v] : f.out())
+    last[k] = v;
+  CHECK(last[wkey{"k", 2, 12}] == 2);
+  CHECK(last[wkey{"k", 5, 15}] == 3);
+  CHECK(last[wkey{"k", 11, 21}] == 2);
+  CHECK(last[wkey{"k", 13, 23}] == 1);
+}

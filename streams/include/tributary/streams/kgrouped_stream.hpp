@@ -49,6 +49,10 @@ public:
   time_windowed_stream<K, V> windowed_by(time_windows w) const {
     return time_windowed_stream<K, V>(in_, serdes_, w);
   }
+  /// Aggregations per key over sliding windows (every distinct window of `difference` ms).
+  sliding_windowed_stream<K, V> windowed_by(sliding_windows w) const {
+    return sliding_windowed_stream<K, V>(in_, serdes_, w);
+  }
   /// Aggregations per key and session.
   session_windowed_stream<K, V> windowed_by(session_windows w) const {
     return session_windowed_stream<K, V>(in_, serdes_, w);

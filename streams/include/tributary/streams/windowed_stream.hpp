@@ -5,6 +5,7 @@
 // like any other store (materialized::as, else "<anchor>-count"). The table remembers the
 // grace period so suppress(until_window_closes()) knows when a window is final.
 
+#include "tributary/streams/detail/sliding_window_op.hpp"
 #include "tributary/streams/detail/window_ops.hpp"
 #include "tributary/streams/kstream.hpp"
 #include "tributary/streams/windows.hpp"
@@ -66,6 +67,67 @@ private:
   kstream<K, V> in_;
   serdes<K, V> serdes_;
   time_windows windows_;
+};
+
+template <class K, class V>
+class sliding_windowed_stream {
+public:
+  sliding_windowed_stream(kstream<K, V> in, serdes<K, V> s, sliding_windows w)
+      : in_(std::move(in)), serdes_(std::move(s)), windows_(w) {}
+
+  ktable<windowed<K>, int64_t> count(materialized<K, int64_t> m = {}) const {
+    return aggregate_impl<int64_t>("count", std::move(m),
+                                   [](const K&, const V&, const std::optional<int64_t>& n) {
+                                     return n ? *n + 1 : int64_t{1};
+                                   });
+  }
+  template <class F>
+  ktable<windowed<K>, V> reduce(F f, materialized<K, V> m = {}) const {
+    return aggregate_impl<V>("reduce", std::move(m),
+                             [f](const K&, const V& v, const std::optional<V>& agg) mutable {
+                               return agg ? V(f(*agg, v)) : v;
+                             });
+  }
+  template <class VA, class Init, class F>
+  ktable<windowed<K>, VA> aggregate(Init init, F f, materialized<K, VA> m = {}) const {
+    return aggregate_impl<VA>(
+        "aggregate", std::move(m),
+        [init, f](const K& k, const V& v, const std::optional<VA>& agg) mutable {
+          return VA(f(k, v, agg ? *agg : VA(init())));
+        });
+  }
+
+private:
+  template <class VA>
+  ktable<windowed<K>, VA>
+  aggregate_impl(const std::string& op, materialized<K, VA> m,
+                 std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
+    const auto& b = in_.builder();
+    if (!windows_.valid())
+      b->fail("sliding windows need a time difference > 0");
+    auto name = b->stable_name(m.name, in_.node(), "sliding-" + op);
+    auto raw = name + "-records";
+    b->add_store(store_def{name, store_kind::window, m.logged, windows_.retention()});
+    b->add_store(store_def{raw, store_kind::window, m.logged, windows_.retention()});
+    auto s = m.with;
+    auto w = windows_;
+    auto vs = serdes_.value;
+    auto n = in_.add_node(
+        name, "sliding-" + op,
+        [name, raw, w, s, vs, add] {
+          return std::make_unique<detail::sliding_window_aggregate_node<K, V, VA>>(
+              name, raw, w, s.key, vs, s.value, add);
+        },
+        {name, raw}, name);
+    ktable<windowed<K>, VA> out(b, n, name,
+                                serdes<windowed<K>, VA>{windowed_serde<K>(s.key), s.value});
+    out.set_grace(windows_.grace_ms);
+    return out;
+  }
+
+  kstream<K, V> in_;
+  serdes<K, V> serdes_;
+  sliding_windows windows_;
 };
 
 template <class K, class V>
