@@ -186,6 +186,10 @@ const broker_actor& node::broker() const noexcept {
   return impl_->broker;
 }
 
+const inspector_actor& node::inspector() const noexcept {
+  return impl_->inspector;
+}
+
 const config::broker_config& node::config() const noexcept {
   return impl_->config;
 }

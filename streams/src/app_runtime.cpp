@@ -50,6 +50,8 @@ void streams_app::impl::set_state(app_state s, std::string why) {
   state_ = s;
   if (!why.empty())
     failure_ = std::move(why);
+  std::lock_guard<std::mutex> cell_lock(app_cell_->mu);
+  app_cell_->state = to_string(s);
 }
 
 client::outcome<void> streams_app::impl::start() {
@@ -99,6 +101,21 @@ client::outcome<void> streams_app::impl::start() {
   if (auto r = consumer_->subscribe(topics, listener); !r)
     return r;
   set_state(app_state::rebalancing);
+  auto cell = app_cell_;
+  auto app_name = "streams " + config_.application_id;
+  auto subtopologies = topo_.subtopologies().size();
+  auto reg = client::register_inspectable(conn_, [cell, app_name, subtopologies] {
+    client::inspected out;
+    out.kind = "streams_app";
+    out.name = app_name;
+    std::lock_guard<std::mutex> lock(cell->mu);
+    out.details = {{"state", cell->state},
+                   {"tasks", std::to_string(cell->tasks)},
+                   {"sub-topologies", std::to_string(subtopologies)}};
+    return out;
+  });
+  if (reg)
+    app_inspection_ = std::move(*reg);
   last_commit_ms_ = now_ms();
   thread_ = std::thread([this] { run(); });
   return {};
@@ -242,8 +259,13 @@ client::outcome<void> streams_app::impl::commit() {
     return r;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [id, m] : metrics)
-      task_slots_[id].last_metrics = std::move(m);
+    for (auto& [id, m] : metrics) {
+      auto& slot = task_slots_[id];
+      std::lock_guard<std::mutex> cell_lock(slot.cell->mu);
+      slot.cell->metrics = m;
+      slot.cell->state = slot.restoring ? "restoring" : "running";
+      slot.last_metrics = std::move(m);
+    }
   }
   client::offset_map offsets;
   for (auto& [id, res] : flushed) {

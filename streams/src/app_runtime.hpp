@@ -8,6 +8,7 @@
 #include "task_actor.hpp"
 #include "tributary/client/admin.hpp"
 #include "tributary/client/consumer.hpp"
+#include "tributary/client/inspection.hpp"
 #include "tributary/streams/streams_app.hpp"
 
 #include <atomic>
@@ -18,6 +19,15 @@
 
 namespace tributary::streams {
 
+/// Figures the inspector's proxies read (on a CAF thread, possibly after the task is gone:
+/// hence shared, with its own lock).
+struct inspected_cell {
+  std::mutex mu;
+  task_metrics metrics;
+  std::string state;
+  size_t tasks = 0;
+};
+
 struct task_slot {
   caf::actor actor;
   std::vector<client::topic_partition> inputs;
@@ -25,6 +35,8 @@ struct task_slot {
   std::map<client::topic_partition, int64_t> restore_ends; // changelog -> end offset
   std::map<client::topic_partition, std::string> restore_stores;
   task_metrics last_metrics;
+  std::shared_ptr<inspected_cell> cell = std::make_shared<inspected_cell>();
+  client::inspection_registration inspection;
 };
 
 class streams_app::impl {
@@ -63,6 +75,8 @@ private:
   client::outcome<void> run_on_tasks(const std::vector<task_id>& ids,
                                      const std::function<void(task_id, stream_task&)>& fn);
   void set_state(app_state s, std::string why = {});
+  void register_task_inspection(task_id id, task_slot& slot);
+  void update_app_cell();
 
   // -- restoring (restorer.cpp) ---------------------------------------------------------------
   void begin_restore(task_id id, task_slot& slot, const std::vector<restore_point>& points);
@@ -85,6 +99,8 @@ private:
   uint64_t commit_requested_ = 0;
   uint64_t commit_done_ = 0;
   std::optional<client::error> commit_error_;
+  std::shared_ptr<inspected_cell> app_cell_ = std::make_shared<inspected_cell>();
+  client::inspection_registration app_inspection_;
 };
 
 } // namespace tributary::streams

@@ -34,8 +34,9 @@ std::string builder_state::stable_name(const std::string& given, const std::stri
     return given;
   auto base = anchor_of(parent) + "-" + op;
   auto name = base;
-  for (int k = 2; used_names_.count(name) != 0; ++k)
+  for (int k = 2; used_names_.count(name) != 0 || derived_names_.count(name) != 0; ++k)
     name = base + "-" + std::to_string(k);
+  derived_names_.insert(name);
   return name;
 }
 

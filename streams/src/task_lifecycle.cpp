@@ -44,10 +44,53 @@ void streams_app::impl::on_assigned() {
     slot.inputs = inputs;
     slot.actor = spawn_task_actor(conn_.system(), std::move(*task));
     begin_restore(id, slot, points);
+    register_task_inspection(id, slot);
     std::lock_guard<std::mutex> lock(mu_);
     task_slots_[id] = std::move(slot);
   }
+  // Positions start where the group's commits (or auto.offset.reset) put them, so a
+  // partition that gets no new records still reports how far it was processed.
+  for (const auto& [id, inputs] : wanted)
+    for (const auto& tp : inputs)
+      if (auto pos = consumer_->position(tp)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        positions_.emplace(tp, *pos);
+      }
   set_state(app_state::running);
+  update_app_cell();
+}
+
+void streams_app::impl::register_task_inspection(task_id id, task_slot& slot) {
+  // Tasks show up in the node's inspector under their app (embedded nodes only).
+  auto cell = slot.cell;
+  auto app = "streams " + config_.application_id;
+  auto name = "task " + id.to_string();
+  auto reg = client::register_inspectable(conn_, [cell, app, name] {
+    client::inspected out;
+    out.kind = "streams_task";
+    out.name = name;
+    out.parent = app;
+    std::lock_guard<std::mutex> lock(cell->mu);
+    const auto& m = cell->metrics;
+    out.records_in = static_cast<uint64_t>(m.records_in);
+    out.records_out = static_cast<uint64_t>(m.records_out);
+    out.errors = static_cast<uint64_t>(m.skipped_errors);
+    out.details = {{"state", cell->state},
+                   {"dropped", std::to_string(m.dropped)},
+                   {"punctuations", std::to_string(m.punctuations)}};
+    for (const auto& [store, n] : m.store_entries)
+      out.details.emplace_back("store " + store, std::to_string(n));
+    return out;
+  });
+  if (reg)
+    slot.inspection = std::move(*reg);
+  std::lock_guard<std::mutex> lock(cell->mu);
+  cell->state = slot.restoring ? "restoring" : "running";
+}
+
+void streams_app::impl::update_app_cell() {
+  std::lock_guard<std::mutex> lock(app_cell_->mu);
+  app_cell_->tasks = task_slots_.size();
 }
 
 void streams_app::impl::close_tasks(bool commit_first) {
@@ -66,8 +109,13 @@ void streams_app::impl::close_tasks(bool commit_first) {
   std::vector<client::topic_partition> changelogs = restore_consumer_->assignment();
   if (!changelogs.empty())
     (void)restore_consumer_->assign({});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    task_slots_.clear();
+    positions_.clear();
+  }
+  update_app_cell();
   std::lock_guard<std::mutex> lock(mu_);
-  task_slots_.clear();
   if (state_ == app_state::running)
     state_ = app_state::rebalancing;
 }

@@ -1,4 +1,5 @@
 // Word count through the topology_test_driver: flat_map_values -> group_by -> count -> to.
+#include "tributary/client/admin.hpp"
 #include "tributary/streams/streams.hpp"
 #include "tributary/streams/topology_test_driver.hpp"
 
@@ -51,6 +52,17 @@ TEST_CASE("word count counts words across records and partitions", "[streams][dr
   CHECK(counts.size() == 5);
   auto store = d.store<std::string, int64_t>("word-counts");
   CHECK(store == counts);
+  // The app and its tasks (2 sub-topologies x 2 partitions) are in the node's inspector.
+  auto admin = tributary::client::admin::create(d.conn());
+  REQUIRE(admin);
+  auto tasks = admin->describe_actors("streams_task");
+  REQUIRE(tasks);
+  CHECK(tasks->actors.size() == 4);
+  for (const auto& a : tasks->actors)
+    CHECK(a.parent == "streams test-app");
+  auto apps = admin->describe_actors("streams_app");
+  REQUIRE(apps);
+  CHECK(apps->actors.size() == 1);
 }
 
 TEST_CASE("describe() shows sub-topologies split at the repartition topic", "[streams][dsl]") {

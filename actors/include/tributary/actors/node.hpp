@@ -5,6 +5,7 @@
 // and by in-process clients (a node embedded in the user's program).
 
 #include "tributary/actors/broker_actor.hpp"
+#include "tributary/actors/worker_actors.hpp"
 #include "tributary/common/result.hpp"
 #include "tributary/config/broker_config.hpp"
 
@@ -29,6 +30,9 @@ public:
 
   caf::actor_system& system() noexcept;
   const broker_actor& broker() const noexcept;
+  /// The node's actor directory: in-process components (streams tasks, ...) register here
+  /// to appear in `trib cluster actors` and the live console.
+  const inspector_actor& inspector() const noexcept;
   const config::broker_config& config() const noexcept;
   const std::string& cluster_id() const noexcept;
   /// The bound native port (0 when not published).

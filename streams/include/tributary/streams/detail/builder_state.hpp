@@ -44,6 +44,7 @@ private:
   std::vector<store_def> stores_;
   std::vector<internal_topic_def> internal_topics_;
   std::set<std::string> used_names_;
+  std::set<std::string> derived_names_; // handed out by stable_name (nodes may add suffixes)
   std::map<std::string, int> counters_;
   std::string error_;
 };
