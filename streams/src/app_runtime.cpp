@@ -219,22 +219,27 @@ streams_app::impl::run_on_tasks(const std::vector<task_id>& ids,
   if (ids.empty())
     return {};
   caf::scoped_actor self{conn_.system()};
-  std::vector<caf::actor> actors;
+  // All requests first (the tasks run in parallel), then every answer; a task that died or
+  // hangs is an error after the timeout instead of a poll thread stuck forever.
+  using handle = decltype(self->request(caf::actor{}, caf::infinite, task_job{}));
+  std::vector<handle> pending;
   for (auto id : ids) {
     auto it = task_slots_.find(id);
     if (it == task_slots_.end())
       continue;
     auto job = std::make_shared<std::function<void(stream_task&)>>(
         [id, &fn](stream_task& t) { fn(id, t); });
-    self->send(it->second.actor, task_job{std::move(job)});
-    actors.push_back(it->second.actor);
+    pending.push_back(
+        self->request(it->second.actor, std::chrono::minutes(5), task_job{std::move(job)}));
   }
-  // Every task answers `true` once its job ran; the jobs write their results in place.
-  size_t answered = 0;
   std::optional<client::error> err;
-  self->receive_for(answered, actors.size())(
-      [](bool) {},
-      [&](caf::error& e) { err = make_error(kafka_error::unknown_server_error, to_string(e)); });
+  for (auto& h : pending)
+    h.receive([](bool) {},
+              [&](caf::error& e) {
+                if (!err)
+                  err = make_error(kafka_error::unknown_server_error,
+                                   "a stream task did not finish its work: " + to_string(e));
+              });
   if (err)
     return *err;
   return {};
