@@ -32,10 +32,10 @@ streams_app::impl::impl(topology topo, client::connection conn, streams_config c
     auto it = partition_counts_.find(topic);
     if (it != partition_counts_.end())
       return it->second;
-    return collector_ ? collector_->producer().partition_count(topic).has_value()
-                            ? *collector_->producer().partition_count(topic)
-                            : -1
-                      : -1;
+    if (!collector_)
+      return -1;
+    auto n = collector_->producer().partition_count(topic);
+    return n ? *n : -1;
   };
 }
 

@@ -134,6 +134,11 @@ client::outcome<void> stream_task::process_one(const client::consumer_record& r)
     bool advanced = r.timestamp > stream_time_;
     if (advanced)
       stream_time_ = r.timestamp;
+    // The headers pointer is only valid during this call: cleared on every way out.
+    struct clear_headers {
+      record_meta& m;
+      ~clear_headers() { m.headers = nullptr; }
+    } clear{meta_};
     std::string why;
     bool ok = false;
     try {
@@ -148,7 +153,6 @@ client::outcome<void> stream_task::process_one(const client::consumer_record& r)
       if (!res)
         return res;
     }
-    meta_.headers = nullptr;
     next_offsets_[client::topic_partition{r.topic, r.partition}] = r.offset + 1;
     if (advanced)
       punctuate_stream_time();

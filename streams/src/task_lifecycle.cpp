@@ -22,10 +22,15 @@ void streams_app::impl::on_assigned() {
   for (const auto& [id, slot] : task_slots_)
     if (wanted.count(id) == 0)
       gone.push_back(id);
-  for (auto id : gone) {
-    caf::anon_send_exit(task_slots_[id].actor, caf::exit_reason::user_shutdown);
-    std::lock_guard<std::mutex> lock(mu_);
-    task_slots_.erase(id);
+  if (!gone.empty()) {
+    caf::scoped_actor self{conn_.system()};
+    for (auto id : gone) {
+      auto actor = task_slots_[id].actor;
+      self->send_exit(actor, caf::exit_reason::user_shutdown);
+      self->wait_for(actor); // its stores are closed before the task can come back
+      std::lock_guard<std::mutex> lock(mu_);
+      task_slots_.erase(id);
+    }
   }
   for (auto& [id, inputs] : wanted) {
     if (task_slots_.count(id) != 0)

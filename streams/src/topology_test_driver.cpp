@@ -130,14 +130,15 @@ client::outcome<void> topology_test_driver::process(std::chrono::milliseconds ti
   while (std::chrono::steady_clock::now() < deadline) {
     if (app_->state() == app_state::failed)
       return make_error(kafka_error::unknown_server_error, "app failed: " + app_->failure());
-    // A commit flushes the producer: what the tasks wrote to repartition topics is then in
-    // the end offsets read next.
+    // Positions first, then a commit (it flushes the producer: whatever the tasks wrote for
+    // records up to those positions, repartition topics included, is then in the end offsets
+    // read next), then the ends: positions >= ends means nothing is left to process.
+    auto positions = app_->positions();
     if (auto c = app_->commit_now(); !c && c.err().code != kafka_error::rebalance_in_progress)
       return c;
     auto ends = clients_->admin->list_offsets(specs);
     if (!ends)
       return ends.err();
-    auto positions = app_->positions();
     bool caught_up = true;
     for (const auto& e : *ends) {
       if (!e.ok() || e.offset <= 0)
