@@ -124,6 +124,19 @@ public:
     });
   }
 
+  /// A custom operator (Processor API, custom_processor.hpp): `make()` creates one
+  /// processor<K, V, K2, V2> per task; `stores` names the stores it uses (declared with
+  /// stream_builder::add_store). Records it forwards may have a new key, so grouping or
+  /// joining downstream repartitions first.
+  template <class K2, class V2, class Make>
+  kstream<K2, V2> process(Make make, std::vector<std::string> stores = {},
+                          std::string name = {}) const {
+    auto n = add_node(
+        name.empty() ? b_->numbered_name("process") : name, "process",
+        [make]() -> std::unique_ptr<node_instance> { return make(); }, std::move(stores));
+    return kstream<K2, V2>(b_, n, true);
+  }
+
   /// Calls f(key, value) for every record; the end of this branch.
   void foreach (std::function<void(const K&, const V&)> f, std::string name = {}) const {
     add_node(name.empty() ? b_->numbered_name("foreach") : name, "foreach",

@@ -62,6 +62,13 @@ public:
     return ktable<K, V>(b_, n, name, s);
   }
 
+  /// Declares a store for processors (KStream::process): one per task, SQLite, with a
+  /// compacted changelog "<app>-<name>-changelog" unless logged is false.
+  void add_store(const std::string& name, store_kind kind = store_kind::key_value,
+                 bool logged = true, int64_t retention_ms = 0) {
+    b_->add_store(store_def{name, kind, logged, retention_ms});
+  }
+
   /// The topology, or the first naming problem found while building it.
   client::outcome<topology> build() const;
 

@@ -2,6 +2,7 @@
 // The Streams API in one include: the DSL (stream_builder, kstream, ktable, grouped streams),
 // topologies, and the runtime (streams_app). See docs/STREAMS.md.
 
+#include "tributary/streams/custom_processor.hpp"
 #include "tributary/streams/joins.hpp"
 #include "tributary/streams/kgrouped_stream.hpp"
 #include "tributary/streams/kstream.hpp"
