@@ -94,6 +94,7 @@ private:
   std::atomic<bool> stop_{false};
   std::atomic<bool> rebalance_pending_{false};
   int64_t last_commit_ms_ = 0;
+  int64_t last_punctuate_ms_ = 0;
   // commit_now: a request counter the poll thread answers
   std::condition_variable commit_cv_;
   uint64_t commit_requested_ = 0;
