@@ -205,8 +205,7 @@ client::outcome<void> streams_app::impl::poll_once() {
     for (const auto& [id, slot] : task_slots_)
       if (!slot.restoring)
         all.push_back(id);
-    if (auto p = run_on_tasks(all, [](task_id, stream_task& t) { t.punctuate_wall_clock(); });
-        !p)
+    if (auto p = run_on_tasks(all, [](task_id, stream_task& t) { t.punctuate_wall_clock(); }); !p)
       return p;
   }
   if (requested || now_ms() - last_commit_ms_ >= config_.commit_interval_ms) {
