@@ -2,6 +2,11 @@
 
 #include "tributary/client/consumer.hpp"
 
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -89,6 +94,48 @@ std::vector<tributary::client::consumer_record> read_topic(tributary::client::co
   }
   (void)consumer->close(std::chrono::seconds(5));
   return out;
+}
+
+int example_main(int argc, char** argv, const std::string& description,
+                 const std::string& application_id, const std::function<int(const options&)>& run) {
+  CLI::App cli{description};
+  options opts;
+  opts.application_id = application_id;
+  cli.add_option("--connect", opts.url, "node: embedded:<dir> or host:port");
+  cli.add_option("--application-id", opts.application_id,
+                 "consumer group and internal topic prefix");
+  cli.add_option("--state-dir", opts.state_dir, "where the SQLite stores live");
+  cli.add_flag("--demo", opts.demo,
+               "feed sample data to a fresh embedded node, print the results, exit");
+  CLI11_PARSE(cli, argc, argv);
+  std::filesystem::path demo_dir;
+  if (opts.demo) {
+    demo_dir = std::filesystem::temp_directory_path() /
+               ("trib-" + application_id + "-demo-" + std::to_string(::getpid()));
+    opts.url = "embedded:" + (demo_dir / "node").string();
+    opts.state_dir = (demo_dir / "state").string();
+  }
+  int code = run(opts);
+  if (opts.demo) {
+    std::error_code ec;
+    std::filesystem::remove_all(demo_dir, ec);
+  }
+  return code;
+}
+
+std::unique_ptr<tributary::streams::streams_app> make_app(const tributary::streams::topology& topo,
+                                                          tributary::client::connection& conn,
+                                                          const options& opts) {
+  tributary::streams::streams_config config;
+  config.application_id = opts.application_id;
+  config.state_dir = opts.state_dir;
+  config.commit_interval_ms = opts.demo ? 100 : 1000;
+  auto app = tributary::streams::streams_app::create(topo, conn, config);
+  if (!app) {
+    std::fprintf(stderr, "%s\n", app.err().to_string().c_str());
+    std::exit(2);
+  }
+  return std::move(*app);
 }
 
 int run_until(tributary::streams::streams_app& app, const std::function<bool()>& done,

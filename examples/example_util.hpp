@@ -9,10 +9,31 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace examples {
+
+/// What every example takes on its command line.
+struct options {
+  std::string url = "embedded:./tributary-data"; // --connect
+  std::string application_id;                    // --application-id
+  std::string state_dir = "./tributary-streams-state";
+  bool demo = false; // --demo: a fresh embedded node and state in a temp folder
+};
+
+/// An example's main(): parses the options (`application_id` is the default id), points a
+/// --demo run at a temp folder removed afterwards (after `run` returned, so the embedded
+/// node has stopped), and returns run's exit code.
+int example_main(int argc, char** argv, const std::string& description,
+                 const std::string& application_id, const std::function<int(const options&)>& run);
+
+/// A streams_app for `topo` with the options' id and state folder; commits every 100 ms in
+/// demos (results show up quickly), every second otherwise. Exits on a bad configuration.
+std::unique_ptr<tributary::streams::streams_app> make_app(const tributary::streams::topology& topo,
+                                                          tributary::client::connection& conn,
+                                                          const options& opts);
 
 /// "embedded:<dir>" / "host:port"; exits the program with a message when it cannot connect.
 tributary::client::connection connect_or_exit(const std::string& url);

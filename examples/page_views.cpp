@@ -11,12 +11,9 @@
 
 #include "tributary/client/producer.hpp"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 namespace ts = tributary::streams;
 using json = nlohmann::json;
@@ -68,21 +65,14 @@ table_of(const std::vector<tributary::client::consumer_record>& rs) {
   return out;
 }
 
-int run(const std::string& url, const std::string& state_dir, bool demo) {
+int run(const examples::options& opts) {
+  const bool demo = opts.demo;
   auto topo = page_views_topology();
   std::printf("%s", topo.describe().c_str());
-  auto conn = examples::connect_or_exit(url);
+  auto conn = examples::connect_or_exit(opts.url);
   examples::ensure_topics(conn,
                           {"page-views", "user-profiles", "views-per-region", "user-sessions"}, 2);
-  ts::streams_config config;
-  config.application_id = "page-views";
-  config.state_dir = state_dir;
-  config.commit_interval_ms = demo ? 100 : 1000;
-  auto app = ts::streams_app::create(topo, conn, config);
-  if (!app) {
-    std::fprintf(stderr, "%s\n", app.err().to_string().c_str());
-    return 2;
-  }
+  auto app = examples::make_app(topo, conn, opts);
   auto producer = tributary::client::producer::create(conn);
   auto send = [&](const std::string& topic, const std::string& key, const std::string& value,
                   int64_t ts) {
@@ -98,7 +88,7 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
   std::map<std::string, int64_t> sessions; // "user [start,end]" -> views
   auto done = [&] {
     if (!views_sent) {
-      if ((*app)->query_all("profiles").size() < 2)
+      if (app->query_all("profiles").size() < 2)
         return false; // profiles first, so every view finds its user
       send("page-views", "alice", "/home", t0 + minute);
       send("page-views", "alice", "/cart", t0 + 2 * minute);
@@ -119,7 +109,7 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
     }
     return regions == std::map<std::string, int64_t>{{"eu", 3}, {"us", 1}} && sessions.size() == 3;
   };
-  int code = examples::run_until(**app, demo ? std::function<bool()>(done) : nullptr,
+  int code = examples::run_until(*app, demo ? std::function<bool()>(done) : nullptr,
                                  std::chrono::minutes(demo ? 2 : 1'000'000));
   if (demo) {
     for (const auto& [region, n] : regions)
@@ -137,25 +127,6 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"Tributary Streams page views per region and per session"};
-  std::string url = "embedded:./tributary-data";
-  std::string state_dir = "./tributary-streams-state";
-  bool demo = false;
-  cli.add_option("--connect", url, "node: embedded:<dir> or host:port");
-  cli.add_option("--state-dir", state_dir, "where the SQLite stores live");
-  cli.add_flag("--demo", demo, "feed sample views to a fresh embedded node and print results");
-  CLI11_PARSE(cli, argc, argv);
-  std::filesystem::path demo_dir;
-  if (demo) {
-    demo_dir = std::filesystem::temp_directory_path() /
-               ("trib-page-views-demo-" + std::to_string(::getpid()));
-    url = "embedded:" + (demo_dir / "node").string();
-    state_dir = (demo_dir / "state").string();
-  }
-  int code = run(url, state_dir, demo);
-  if (demo) {
-    std::error_code ec;
-    std::filesystem::remove_all(demo_dir, ec);
-  }
-  return code;
+  return examples::example_main(
+      argc, argv, "Tributary Streams page views per region and per session", "page-views", run);
 }

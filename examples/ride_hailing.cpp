@@ -13,12 +13,9 @@
 
 #include "tributary/client/producer.hpp"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 namespace ts = tributary::streams;
 using json = nlohmann::json;
@@ -55,20 +52,13 @@ ts::topology ride_hailing_topology() {
   return *topo;
 }
 
-int run(const std::string& url, const std::string& state_dir, bool demo) {
+int run(const examples::options& opts) {
+  const bool demo = opts.demo;
   auto topo = ride_hailing_topology();
   std::printf("%s", topo.describe().c_str());
-  auto conn = examples::connect_or_exit(url);
+  auto conn = examples::connect_or_exit(opts.url);
   examples::ensure_topics(conn, {"ride-requests", "drivers-available", "zone-alerts"}, 2);
-  ts::streams_config config;
-  config.application_id = "ride-hailing";
-  config.state_dir = state_dir;
-  config.commit_interval_ms = demo ? 100 : 1000;
-  auto app = ts::streams_app::create(topo, conn, config);
-  if (!app) {
-    std::fprintf(stderr, "%s\n", app.err().to_string().c_str());
-    return 2;
-  }
+  auto app = examples::make_app(topo, conn, opts);
   // The demo: drivers first (and wait until the table holds them), then the requests, so
   // the 3rd and 4th request of zone-a's minute each raise an alert (3 and 4 > 2 drivers).
   auto producer = tributary::client::producer::create(conn);
@@ -86,7 +76,7 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
   bool requests_sent = false;
   auto done = [&] {
     if (!requests_sent) {
-      if ((*app)->query_all("drivers-per-zone").size() < 2)
+      if (app->query_all("drivers-per-zone").size() < 2)
         return false;
       for (int i = 0; i < 4; ++i) // zone-a: 4 requests, 2 drivers
         send("ride-requests", "zone-a", json{{"rider", "r" + std::to_string(i)}}.dump(),
@@ -99,7 +89,7 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
     alerts = examples::read_topic(conn, "zone-alerts");
     return alerts.size() >= 2;
   };
-  int code = examples::run_until(**app, demo ? std::function<bool()>(done) : nullptr,
+  int code = examples::run_until(*app, demo ? std::function<bool()>(done) : nullptr,
                                  std::chrono::minutes(demo ? 2 : 1'000'000));
   if (demo) {
     for (const auto& a : alerts)
@@ -116,25 +106,6 @@ int run(const std::string& url, const std::string& state_dir, bool demo) {
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"Tributary Streams ride-hailing demand"};
-  std::string url = "embedded:./tributary-data";
-  std::string state_dir = "./tributary-streams-state";
-  bool demo = false;
-  cli.add_option("--connect", url, "node: embedded:<dir> or host:port");
-  cli.add_option("--state-dir", state_dir, "where the SQLite stores live");
-  cli.add_flag("--demo", demo, "feed sample rides to a fresh embedded node and print alerts");
-  CLI11_PARSE(cli, argc, argv);
-  std::filesystem::path demo_dir;
-  if (demo) {
-    demo_dir = std::filesystem::temp_directory_path() /
-               ("trib-ride-hailing-demo-" + std::to_string(::getpid()));
-    url = "embedded:" + (demo_dir / "node").string();
-    state_dir = (demo_dir / "state").string();
-  }
-  int code = run(url, state_dir, demo);
-  if (demo) {
-    std::error_code ec;
-    std::filesystem::remove_all(demo_dir, ec);
-  }
-  return code;
+  return examples::example_main(argc, argv, "Tributary Streams ride-hailing demand", "ride-hailing",
+                                run);
 }

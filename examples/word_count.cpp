@@ -13,13 +13,9 @@
 
 #include "tributary/client/producer.hpp"
 
-#include <CLI/CLI.hpp>
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -63,11 +59,11 @@ ts::topology word_count_topology() {
 
 } // namespace
 
-static int run(const std::string& url, const std::string& app_id, const std::string& state_dir,
-               bool demo) {
+static int run(const examples::options& opts) {
+  const bool demo = opts.demo;
   auto topo = word_count_topology();
   std::printf("%s", topo.describe().c_str());
-  auto conn = examples::connect_or_exit(url);
+  auto conn = examples::connect_or_exit(opts.url);
   examples::ensure_topics(conn, {input_topic, output_topic}, 2);
 
   std::map<std::string, int64_t> expected;
@@ -82,18 +78,10 @@ static int run(const std::string& url, const std::string& app_id, const std::str
     }
   }
 
-  ts::streams_config config;
-  config.application_id = app_id;
-  config.state_dir = state_dir;
-  config.commit_interval_ms = demo ? 100 : 1000;
-  auto app = ts::streams_app::create(topo, conn, config);
-  if (!app) {
-    std::fprintf(stderr, "%s\n", app.err().to_string().c_str());
-    return 2;
-  }
+  auto app = examples::make_app(topo, conn, opts);
   auto counts = [&] {
     std::map<std::string, int64_t> out;
-    for (const auto& [k, v] : (*app)->query_all("word-counts"))
+    for (const auto& [k, v] : app->query_all("word-counts"))
       if (auto n = tributary::client::serde<int64_t>::deserialize(v))
         out[k] = *n;
     return out;
@@ -101,7 +89,7 @@ static int run(const std::string& url, const std::string& app_id, const std::str
   std::map<std::string, int64_t> seen;
   auto done = demo ? std::function<bool()>([&] { return (seen = counts()) == expected; })
                    : std::function<bool()>();
-  int code = examples::run_until(**app, done, std::chrono::minutes(demo ? 2 : 1'000'000));
+  int code = examples::run_until(*app, done, std::chrono::minutes(demo ? 2 : 1'000'000));
   if (demo) {
     for (const auto& [word, n] : seen)
       std::printf("%-10s %lld\n", word.c_str(), static_cast<long long>(n));
@@ -111,28 +99,5 @@ static int run(const std::string& url, const std::string& app_id, const std::str
 }
 
 int main(int argc, char** argv) {
-  CLI::App cli{"Tributary Streams word count"};
-  std::string url = "embedded:./tributary-data";
-  std::string app_id = "word-count";
-  std::string state_dir = "./tributary-streams-state";
-  bool demo = false;
-  cli.add_option("--connect", url, "node: embedded:<dir> or host:port");
-  cli.add_option("--application-id", app_id, "consumer group and internal topic prefix");
-  cli.add_option("--state-dir", state_dir, "where the SQLite stores live");
-  cli.add_flag("--demo", demo, "feed sample lines to a fresh embedded node and print the counts");
-  CLI11_PARSE(cli, argc, argv);
-
-  std::filesystem::path demo_dir;
-  if (demo) {
-    demo_dir = std::filesystem::temp_directory_path() /
-               ("trib-word-count-demo-" + std::to_string(::getpid()));
-    url = "embedded:" + (demo_dir / "node").string();
-    state_dir = (demo_dir / "state").string();
-  }
-  int code = run(url, app_id, state_dir, demo); // the embedded node is stopped on return
-  if (demo) {
-    std::error_code ec;
-    std::filesystem::remove_all(demo_dir, ec);
-  }
-  return code;
+  return examples::example_main(argc, argv, "Tributary Streams word count", "word-count", run);
 }

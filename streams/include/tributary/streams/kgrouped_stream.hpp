@@ -6,6 +6,7 @@
 // repartition topic in between so each key is aggregated by exactly one task.
 
 #include "tributary/streams/detail/aggregate_ops.hpp"
+#include "tributary/streams/detail/folding.hpp"
 #include "tributary/streams/kstream.hpp"
 #include "tributary/streams/windowed_stream.hpp"
 
@@ -14,36 +15,9 @@
 namespace tributary::streams {
 
 template <class K, class V>
-class kgrouped_stream {
+class kgrouped_stream : public detail::folding<kgrouped_stream<K, V>, K, V, K> {
 public:
   kgrouped_stream(kstream<K, V> in, serdes<K, V> s) : in_(std::move(in)), serdes_(std::move(s)) {}
-
-  /// Records per key.
-  ktable<K, int64_t> count(materialized<K, int64_t> m = {}) const {
-    return aggregate_impl<int64_t>("count", std::move(m),
-                                   [](const K&, const V&, const std::optional<int64_t>& n) {
-                                     return n ? *n + 1 : int64_t{1};
-                                   });
-  }
-
-  /// Combines the values of a key with f(aggregate, value); the first value starts it.
-  template <class F>
-  ktable<K, V> reduce(F f, materialized<K, V> m = {}) const {
-    return aggregate_impl<V>("reduce", std::move(m),
-                             [f](const K&, const V& v, const std::optional<V>& agg) mutable {
-                               return agg ? V(f(*agg, v)) : v;
-                             });
-  }
-
-  /// Folds values into init() with f(key, value, aggregate).
-  template <class VA, class Init, class F>
-  ktable<K, VA> aggregate(Init init, F f, materialized<K, VA> m = {}) const {
-    return aggregate_impl<VA>(
-        "aggregate", std::move(m),
-        [init, f](const K& k, const V& v, const std::optional<VA>& agg) mutable {
-          return VA(f(k, v, agg ? *agg : VA(init())));
-        });
-  }
 
   /// Aggregations per key and time window (tumbling or hopping).
   time_windowed_stream<K, V> windowed_by(time_windows w) const {
@@ -62,10 +36,10 @@ public:
   const serdes<K, V>& with() const { return serdes_; }
 
 private:
+  friend class detail::folding<kgrouped_stream<K, V>, K, V, K>;
   template <class VA>
-  ktable<K, VA>
-  aggregate_impl(const std::string& op, materialized<K, VA> m,
-                 std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const;
+  ktable<K, VA> fold(const std::string& op, materialized<K, VA> m,
+                     std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const;
 
   kstream<K, V> in_;
   serdes<K, V> serdes_;

@@ -237,7 +237,7 @@ ktable<K, VA> kgrouped_table<K, V>::aggregate_impl(
 
 template <class K, class V>
 template <class VA>
-ktable<K, VA> kgrouped_stream<K, V>::aggregate_impl(
+ktable<K, VA> kgrouped_stream<K, V>::fold(
     const std::string& op, materialized<K, VA> m,
     std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
   const auto& b = in_.builder();

@@ -5,6 +5,7 @@
 // like any other store (materialized::as, else "<anchor>-count"). The table remembers the
 // grace period so suppress(until_window_closes()) knows when a window is final.
 
+#include "tributary/streams/detail/folding.hpp"
 #include "tributary/streams/detail/sliding_window_op.hpp"
 #include "tributary/streams/detail/window_ops.hpp"
 #include "tributary/streams/kstream.hpp"
@@ -13,38 +14,17 @@
 namespace tributary::streams {
 
 template <class K, class V>
-class time_windowed_stream {
+class time_windowed_stream : public detail::folding<time_windowed_stream<K, V>, K, V, windowed<K>> {
 public:
   time_windowed_stream(kstream<K, V> in, serdes<K, V> s, time_windows w)
       : in_(std::move(in)), serdes_(std::move(s)), windows_(w) {}
 
-  ktable<windowed<K>, int64_t> count(materialized<K, int64_t> m = {}) const {
-    return aggregate_impl<int64_t>("count", std::move(m),
-                                   [](const K&, const V&, const std::optional<int64_t>& n) {
-                                     return n ? *n + 1 : int64_t{1};
-                                   });
-  }
-  template <class F>
-  ktable<windowed<K>, V> reduce(F f, materialized<K, V> m = {}) const {
-    return aggregate_impl<V>("reduce", std::move(m),
-                             [f](const K&, const V& v, const std::optional<V>& agg) mutable {
-                               return agg ? V(f(*agg, v)) : v;
-                             });
-  }
-  template <class VA, class Init, class F>
-  ktable<windowed<K>, VA> aggregate(Init init, F f, materialized<K, VA> m = {}) const {
-    return aggregate_impl<VA>(
-        "aggregate", std::move(m),
-        [init, f](const K& k, const V& v, const std::optional<VA>& agg) mutable {
-          return VA(f(k, v, agg ? *agg : VA(init())));
-        });
-  }
-
 private:
+  friend class detail::folding<time_windowed_stream<K, V>, K, V, windowed<K>>;
   template <class VA>
   ktable<windowed<K>, VA>
-  aggregate_impl(const std::string& op, materialized<K, VA> m,
-                 std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
+  fold(const std::string& op, materialized<K, VA> m,
+       std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
     const auto& b = in_.builder();
     if (!windows_.valid())
       b->fail("time windows need size > 0 and 0 < advance <= size");
@@ -70,38 +50,18 @@ private:
 };
 
 template <class K, class V>
-class sliding_windowed_stream {
+class sliding_windowed_stream
+    : public detail::folding<sliding_windowed_stream<K, V>, K, V, windowed<K>> {
 public:
   sliding_windowed_stream(kstream<K, V> in, serdes<K, V> s, sliding_windows w)
       : in_(std::move(in)), serdes_(std::move(s)), windows_(w) {}
 
-  ktable<windowed<K>, int64_t> count(materialized<K, int64_t> m = {}) const {
-    return aggregate_impl<int64_t>("count", std::move(m),
-                                   [](const K&, const V&, const std::optional<int64_t>& n) {
-                                     return n ? *n + 1 : int64_t{1};
-                                   });
-  }
-  template <class F>
-  ktable<windowed<K>, V> reduce(F f, materialized<K, V> m = {}) const {
-    return aggregate_impl<V>("reduce", std::move(m),
-                             [f](const K&, const V& v, const std::optional<V>& agg) mutable {
-                               return agg ? V(f(*agg, v)) : v;
-                             });
-  }
-  template <class VA, class Init, class F>
-  ktable<windowed<K>, VA> aggregate(Init init, F f, materialized<K, VA> m = {}) const {
-    return aggregate_impl<VA>(
-        "aggregate", std::move(m),
-        [init, f](const K& k, const V& v, const std::optional<VA>& agg) mutable {
-          return VA(f(k, v, agg ? *agg : VA(init())));
-        });
-  }
-
 private:
+  friend class detail::folding<sliding_windowed_stream<K, V>, K, V, windowed<K>>;
   template <class VA>
   ktable<windowed<K>, VA>
-  aggregate_impl(const std::string& op, materialized<K, VA> m,
-                 std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
+  fold(const std::string& op, materialized<K, VA> m,
+       std::function<VA(const K&, const V&, const std::optional<VA>&)> add) const {
     const auto& b = in_.builder();
     if (!windows_.valid())
       b->fail("sliding windows need a time difference > 0");
