@@ -89,6 +89,8 @@ client::outcome<void> streams_app::impl::start() {
   if (!consumer)
     return consumer.err();
   consumer_.emplace(std::move(*consumer));
+  if (auto admin = client::admin::create(conn_))
+    admin_.emplace(std::move(*admin));
   auto restorer = client::consumer::create(conn_, {{"enable.auto.commit", "false"},
                                                    {"auto.offset.reset", "earliest"},
                                                    {"max.poll.records", "10000"}});
@@ -301,7 +303,38 @@ client::outcome<void> streams_app::impl::commit() {
   last_commit_ms_ = now_ms();
   if (offsets.empty())
     return {};
-  return consumer_->commit_sync(offsets);
+  auto committed = consumer_->commit_sync(offsets);
+  if (committed)
+    update_lag();
+  return committed;
+}
+
+void streams_app::impl::update_lag() {
+  // One ListOffsets per commit: the end of every input partition against the task positions.
+  if (!admin_)
+    return;
+  std::map<client::topic_partition, client::offset_spec> specs;
+  for (const auto& [id, slot] : task_slots_)
+    for (const auto& tp : slot.inputs)
+      specs[tp] = client::offset_spec::to_latest();
+  if (specs.empty())
+    return;
+  auto ends = admin_->list_offsets(specs);
+  if (!ends)
+    return; // the figures stay as they were; lag is informational
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, slot] : task_slots_) {
+    int64_t lag = 0;
+    for (const auto& tp : slot.inputs) {
+      auto pos = positions_.find(tp);
+      for (const auto& e : *ends)
+        if (e.tp == tp && e.ok())
+          lag += std::max<int64_t>(0, e.offset - (pos == positions_.end() ? 0 : pos->second));
+    }
+    slot.lag = lag;
+    std::lock_guard<std::mutex> cell_lock(slot.cell->mu);
+    slot.cell->lag = lag;
+  }
 }
 
 } // namespace tributary::streams

@@ -24,6 +24,7 @@ namespace tributary::streams {
 struct inspected_cell {
   std::mutex mu;
   task_metrics metrics;
+  int64_t lag = 0;
   std::string state;
   size_t tasks = 0;
 };
@@ -35,6 +36,7 @@ struct task_slot {
   std::map<client::topic_partition, int64_t> restore_ends; // changelog -> end offset
   std::map<client::topic_partition, std::string> restore_stores;
   task_metrics last_metrics;
+  int64_t lag = 0; // records of its inputs not processed yet, as of the last commit
   std::shared_ptr<inspected_cell> cell = std::make_shared<inspected_cell>();
   client::inspection_registration inspection;
 };
@@ -77,6 +79,7 @@ private:
   void set_state(app_state s, std::string why = {});
   void register_task_inspection(task_id id, task_slot& slot);
   void update_app_cell();
+  void update_lag();
 
   // -- restoring (restorer.cpp) ---------------------------------------------------------------
   void begin_restore(task_id id, task_slot& slot, const std::vector<restore_point>& points);
@@ -87,6 +90,7 @@ private:
   std::unique_ptr<record_collector> collector_;
   std::optional<client::consumer> consumer_;
   std::optional<client::consumer> restore_consumer_;
+  std::optional<client::admin> admin_;      // end offsets for the lag figures
   std::map<task_id, task_slot> task_slots_; // structure: poll thread; read under mu_
   std::map<client::topic_partition, int64_t> positions_;
   task_env env_;

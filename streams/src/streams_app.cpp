@@ -148,6 +148,7 @@ std::vector<task_info> streams_app::impl::tasks() const {
     t.dropped = m.dropped;
     t.skipped_errors = m.skipped_errors;
     t.punctuations = m.punctuations;
+    t.lag = slot.lag;
     t.store_entries = m.store_entries;
     out.push_back(std::move(t));
   }

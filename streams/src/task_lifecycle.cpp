@@ -81,6 +81,7 @@ void streams_app::impl::register_task_inspection(task_id id, task_slot& slot) {
     out.records_out = static_cast<uint64_t>(m.records_out);
     out.errors = static_cast<uint64_t>(m.skipped_errors);
     out.details = {{"state", cell->state},
+                   {"lag", std::to_string(cell->lag)},
                    {"dropped", std::to_string(m.dropped)},
                    {"punctuations", std::to_string(m.punctuations)}};
     for (const auto& [store, n] : m.store_entries)

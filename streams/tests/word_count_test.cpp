@@ -60,6 +60,9 @@ TEST_CASE("word count counts words across records and partitions", "[streams][dr
   CHECK(tasks->actors.size() == 4);
   for (const auto& a : tasks->actors)
     CHECK(a.parent == "streams test-app");
+  // Everything is processed and committed: no task lags.
+  for (const auto& t : d.app()->tasks())
+    CHECK(t.lag == 0);
   auto apps = admin->describe_actors("streams_app");
   REQUIRE(apps);
   CHECK(apps->actors.size() == 1);
