@@ -111,6 +111,11 @@ client::outcome<void> stream_task::process(const std::vector<client::record_rang
     if (auto res = process_one(*next[pick]++); !res)
       return res;
   }
+  // Positions once per partition and batch, not per record (a topic_partition is a string).
+  for (const auto& range : ranges)
+    if (!range.empty() && sources_.count(range.back().topic) != 0)
+      next_offsets_[client::topic_partition{range.back().topic, range.back().partition}] =
+          range.back().offset + 1;
   for (auto& [name, slot] : stores_) // a full write-back cache is written out early
     if ((slot.kv && slot.kv->needs_flush()) || (slot.window && slot.window->needs_flush()))
       if (auto res = flush_store(slot); !res)
@@ -153,7 +158,6 @@ client::outcome<void> stream_task::process_one(const client::consumer_record& r)
       if (!res)
         return res;
     }
-    next_offsets_[client::topic_partition{r.topic, r.partition}] = r.offset + 1;
     if (advanced)
       punctuate_stream_time();
   }
