@@ -52,6 +52,14 @@ std::string human(double value) {
   return buf;
 }
 
+std::string arg_cursor::value() {
+  if (i_ + 1 >= argc_) {
+    std::fprintf(stderr, "%s: %s needs a value\n", program_, flag_.c_str());
+    std::exit(2);
+  }
+  return argv_[++i_];
+}
+
 bool drop_page_cache() {
   sync();
   std::ofstream f("/proc/sys/vm/drop_caches");

@@ -41,23 +41,16 @@ struct options {
 
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "client_bench: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+  for (bench::arg_cursor args("client_bench", argc, argv); args.more();) {
+    const std::string& a = args.flag();
     if (a == "--records")
-      o.records = std::stoll(next());
+      o.records = std::stoll(args.value());
     else if (a == "--size")
-      o.size = std::stoul(next());
+      o.size = std::stoul(args.value());
     else if (a == "--partitions")
-      o.partitions = std::stoi(next());
+      o.partitions = std::stoi(args.value());
     else if (a == "--tributary")
-      o.tributary = next();
+      o.tributary = args.value();
     else {
       std::fprintf(stderr, "usage: client_bench [--records N] [--size BYTES] [--partitions P] "
                            "[--tributary PATH]\n");

@@ -63,15 +63,8 @@ struct options {
 
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "kafka_bench: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+  for (arg_cursor args("kafka_bench", argc, argv); args.more();) {
+    const std::string& a = args.flag();
     if (a == "--quick") { // < 30 s in all: smaller counts, a shorter latency run
       o.records = 1'000'000;
       o.records_all = 300'000;
@@ -79,33 +72,33 @@ options parse(int argc, char** argv) {
       o.latency.max_records = 100'000;
       o.latency.warmup_s = 0.3;
     } else if (a == "--records")
-      o.records = std::stoll(next());
+      o.records = std::stoll(args.value());
     else if (a == "--records-all")
-      o.records_all = std::stoll(next());
+      o.records_all = std::stoll(args.value());
     else if (a == "--consume-max")
-      o.consume_max = std::stoll(next());
+      o.consume_max = std::stoll(args.value());
     else if (a == "--latency-seconds")
-      o.latency.seconds = std::stod(next());
+      o.latency.seconds = std::stod(args.value());
     else if (a == "--latency-records")
-      o.latency.max_records = std::stoll(next());
+      o.latency.max_records = std::stoll(args.value());
     else if (a == "--size")
-      o.size = std::stoul(next());
+      o.size = std::stoul(args.value());
     else if (a == "--partitions")
-      o.partitions = std::stoi(next());
+      o.partitions = std::stoi(args.value());
     else if (a == "--pipeline")
-      o.pipeline = std::stoi(next());
+      o.pipeline = std::stoi(args.value());
     else if (a == "--latency-linger-ms")
-      o.latency_linger_ms = std::stoi(next());
+      o.latency_linger_ms = std::stoi(args.value());
     else if (a == "--xread-count")
-      o.xread_count = std::stoi(next());
+      o.xread_count = std::stoi(args.value());
     else if (a == "--client-cpu")
-      o.client_cpu = std::stoi(next());
+      o.client_cpu = std::stoi(args.value());
     else if (a == "--no-redis")
       o.redis = false;
     else if (a == "--tributary")
-      o.tributary = next();
+      o.tributary = args.value();
     else if (a == "--redis-server")
-      o.redis_server = next();
+      o.redis_server = args.value();
     else
       usage(a == "--help" ? 0 : 2);
   }

@@ -57,25 +57,18 @@ struct options {
 
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "streams_bench: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+  for (bench::arg_cursor args("streams_bench", argc, argv); args.more();) {
+    const std::string& a = args.flag();
     if (a == "--scale")
-      o.scale = std::stod(next());
+      o.scale = std::stod(args.value());
     else if (a == "--phase")
-      o.phase = std::stoi(next());
+      o.phase = std::stoi(args.value());
     else if (a == "--max-poll-records")
-      o.max_poll_records = std::stoi(next());
+      o.max_poll_records = std::stoi(args.value());
     else if (a == "--poll-ms")
-      o.poll_ms = std::stoi(next());
+      o.poll_ms = std::stoi(args.value());
     else if (a == "--timeout")
-      o.timeout_s = std::stoi(next());
+      o.timeout_s = std::stoi(args.value());
     else if (a == "--marks")
       o.marks = true;
     else {
