@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <thread>
 
 namespace tributary::client::detail {
@@ -177,9 +178,12 @@ record_accumulator::topic_for(std::unique_lock<std::mutex>& lock, const std::str
   lock.unlock();
   auto start = clock::now();
   outcome<int32_t> n = make_error(kafka_error::unknown_topic_or_partition);
+  std::optional<error> answer; // the node's last real answer, kept over a later timeout
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     n = hooks_.partitions(topic, std::max(left, std::chrono::milliseconds(1)));
+    if (!n && n.err().code != kafka_error::request_timed_out)
+      answer = n.err();
     if (n || !n.err().is_retriable() || clock::now() >= deadline)
       break;
     auto pause =
@@ -192,6 +196,10 @@ record_accumulator::topic_for(std::unique_lock<std::mutex>& lock, const std::str
   if (!n) {
     if (!n.err().is_retriable())
       return n.err();
+    // The last lookup may have run out of time with only a millisecond left: the error
+    // users need is what the node said before ("unknown topic"), not that timeout.
+    if (answer)
+      n = *answer;
     auto waited =
         std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count();
     return make_error(n.err().code, "topic '" + topic + "' not present in metadata after " +

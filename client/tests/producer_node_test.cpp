@@ -131,7 +131,7 @@ TEST_CASE("producer errors reach the callback with Kafka's code", "[producer][co
   auto conn = n.connect("embedded");
   create_topic(conn, "small", 2);
   auto p = producer::create(conn, {{"allow.auto.create.topics", "false"},
-                                   {"max.block.ms", "200"},
+                                   {"max.block.ms", "1000"},
                                    {"max.request.size", "10000"}});
   REQUIRE(p);
   auto send_and_get = [&](producer_record r) {
