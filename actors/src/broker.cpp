@@ -355,6 +355,13 @@ broker_actor::behavior_type broker_impl(broker_self self, broker_spec spec, brok
         }
         return self->delegate(self->state.deps.inspector, std::move(r));
       },
+      [=](register_actor& r) {
+        // A client's component, possibly in another process: the inspector monitors it
+        // through the middleman, so a lost client drops out of the console.
+        ++self->state.meta.counters.messages;
+        if (self->state.deps.inspector)
+          self->send(self->state.deps.inspector, std::move(r));
+      },
       [=](shutdown_request& r) -> caf::result<close_response> {
         if (self->state.is_shutting_down)
           return close_response{};

@@ -26,7 +26,9 @@ struct registration {
 
 struct inspector_state {
   actor_meta meta;
-  std::map<caf::actor_id, registration> actors;
+  // Keyed by address, not id: clients' components live in other actor systems, whose ids
+  // repeat ours.
+  std::map<caf::actor_addr, registration> actors;
   static constexpr const char* name = "inspector";
 };
 
@@ -75,7 +77,7 @@ caf::result<actor_snapshot> take_snapshot(inspector_self self, const actor_snaps
   if (req.kind_filter.empty() || req.kind_filter == st.meta.kind)
     p->result.actors.push_back(
         make_actor_info(self, st.meta, {{"registered", std::to_string(st.actors.size())}}));
-  for (auto& [id, r] : st.actors)
+  for (auto& [addr, r] : st.actors)
     if (req.kind_filter.empty() || req.kind_filter == r.kind)
       p->asked.push_back(r);
   p->answered.assign(p->asked.size(), false);
@@ -90,6 +92,8 @@ caf::result<actor_snapshot> take_snapshot(inspector_self self, const actor_snaps
     auto dest = caf::actor_cast<caf::actor>(p->asked[i].who);
     auto done = [p, i, node_id](actor_info* info) {
       if (info != nullptr) {
+        if (info->node_id < 0) // a client's component: filed under the node it talks to
+          info->node_id = node_id;
         p->answered[i] = true;
         p->result.actors.push_back(std::move(*info));
       }
@@ -100,11 +104,19 @@ caf::result<actor_snapshot> take_snapshot(inspector_self self, const actor_snaps
       done(nullptr);
       continue;
     }
-    // caf::duration, not std::chrono: the chrono overload drops the priority (CAF 0.17.6).
-    self->request<caf::message_priority::high>(dest, caf::duration{k_snapshot_deadline},
-                                               stats_request{})
-        .then([done](actor_info& info) mutable { done(&info); },
-              [done](caf::error&) mutable { done(nullptr); });
+    auto on_answer = [done](actor_info& info) mutable { done(&info); };
+    auto on_error = [done](caf::error&) mutable { done(nullptr); };
+    if (dest.node() == self->node()) {
+      // caf::duration, not std::chrono: the chrono overload drops the priority (CAF 0.17.6).
+      self->request<caf::message_priority::high>(dest, caf::duration{k_snapshot_deadline},
+                                                 stats_request{})
+          .then(std::move(on_answer), std::move(on_error));
+    } else {
+      // A client's component in another process: CAF 0.17.6 never delivers a high-priority
+      // request through the middleman (it times out), so ask it at normal priority.
+      self->request(dest, k_snapshot_deadline, stats_request{})
+          .then(std::move(on_answer), std::move(on_error));
+    }
   }
   return p->promise;
 }
@@ -115,16 +127,15 @@ inspector_actor::behavior_type inspector_impl(inspector_self self, int32_t node_
   st.meta.name = "inspector " + std::to_string(node_id);
   st.meta.parent = "node " + std::to_string(node_id);
   st.meta.node_id = node_id;
-  self->set_down_handler([=](caf::down_msg& dm) { self->state.actors.erase(dm.source.id()); });
+  self->set_down_handler([=](caf::down_msg& dm) { self->state.actors.erase(dm.source); });
   return {
       [=](register_actor& r) {
         ++self->state.meta.counters.messages;
         if (!r.who)
           return;
-        auto id = r.who.id();
-        if (self->state.actors.count(id) == 0)
+        if (self->state.actors.count(r.who) == 0)
           self->monitor(r.who);
-        self->state.actors[id] =
+        self->state.actors[r.who] =
             registration{r.who, std::move(r.kind), std::move(r.name), std::move(r.parent)};
       },
       [=](actor_snapshot_request& req) -> caf::result<actor_snapshot> {

@@ -1,6 +1,7 @@
 // register_inspectable: a small proxy actor per registered component. It registers with the
-// node's inspector (which monitors it and forgets it when it exits) and answers the
-// inspector's stats_request from the component's sample function.
+// node's inspector through the broker (the inspector monitors it and forgets it when it
+// exits or its process loses the connection) and answers the inspector's stats_request from
+// the component's sample function.
 #include "tributary/client/inspection.hpp"
 
 #include "tributary/actors/messages/control.hpp"
@@ -45,22 +46,27 @@ caf::behavior inspectable_proxy(caf::event_based_actor* self, std::function<insp
 
 outcome<inspection_registration> register_inspectable(const connection& conn,
                                                       std::function<inspected()> sample) {
+  if (conn.is_lost())
+    return make_error(protocol::kafka_error::network_exception,
+                      "the connection to " + conn.description() + " was lost");
+  // A remote node reaches the proxy through the middleman; it files it under its own id.
   auto* node = conn.embedded_node();
-  if (node == nullptr || !node->inspector())
-    return make_error(protocol::kafka_error::invalid_request,
-                      "only components of a process with an embedded node can be inspected");
+  auto node_id = node != nullptr ? static_cast<int32_t>(node->config().node_id.value) : -1;
   auto first = sample(); // the inspector files the actor under this kind, name and parent
-  auto proxy = conn.system().spawn(inspectable_proxy, std::move(sample),
-                                   static_cast<int32_t>(node->config().node_id.value));
-  caf::anon_send(node->inspector(),
+  auto proxy = conn.system().spawn(inspectable_proxy, std::move(sample), node_id);
+  caf::anon_send(conn.broker(),
                  actors::register_actor{proxy.address(), first.kind, first.name, first.parent});
-  // The last copy of the registration stops the proxy; the inspector then forgets it.
+  // The last copy of the registration stops the proxy; the inspector then forgets it. It
+  // keeps the connection (and so the actor system the proxy lives in) until then.
   struct stopper {
-    caf::actor proxy;
+    stopper(connection c, caf::actor p) : conn(std::move(c)), proxy(std::move(p)) {}
+    stopper(const stopper&) = delete;
+    stopper& operator=(const stopper&) = delete;
     ~stopper() { caf::anon_send_exit(proxy, caf::exit_reason::user_shutdown); }
+    connection conn;
+    caf::actor proxy;
   };
-  auto stop = std::make_shared<stopper>();
-  stop->proxy = std::move(proxy);
+  auto stop = std::make_shared<stopper>(conn, std::move(proxy));
   return inspection_registration{std::move(stop)};
 }
 

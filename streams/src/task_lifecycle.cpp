@@ -66,7 +66,7 @@ void streams_app::impl::on_assigned() {
 }
 
 void streams_app::impl::register_task_inspection(task_id id, task_slot& slot) {
-  // Tasks show up in the node's inspector under their app (embedded nodes only).
+  // Tasks show up in the node's inspector under their app (local or remote node).
   auto cell = slot.cell;
   auto app = "streams " + config_.application_id;
   auto name = "task " + id.to_string();

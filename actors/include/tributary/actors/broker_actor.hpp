@@ -2,7 +2,9 @@
 // broker_actor: the node's front door, and the only handle a client needs. In-process clients
 // get it from actors::node, remote ones through CAF's middleman (remote_actor<broker_actor>
 // checks this interface at connect time). It answers metadata and admin requests itself and
-// routes produce/fetch to partition actors and group requests to group actors.
+// routes produce/fetch to partition actors and group requests to group actors. Clients
+// components (streams apps and tasks) register with the node's inspector through it, so they
+// appear in the live console whether they run in the node's process or elsewhere.
 
 #include "tributary/actors/messages/control.hpp"
 #include "tributary/actors/messages/fetch.hpp"
@@ -61,6 +63,6 @@ using broker_actor =
                      caf::replies_to<actor_snapshot_request>::with<actor_snapshot>,
                      caf::replies_to<shutdown_request>::with<close_response>,
                      caf::replies_to<stats_request>::with<actor_info>, caf::reacts_to<timer_tick>,
-                     caf::reacts_to<native_listener_bound>>;
+                     caf::reacts_to<native_listener_bound>, caf::reacts_to<register_actor>>;
 
 } // namespace tributary::actors

@@ -6,9 +6,9 @@
 //   auto reg = register_inspectable(conn, [&] { return inspected{"streams_task", "task 0_1",
 //                                                                "streams word-count", ...}; });
 //
-// Works on embedded and attached connections (the node's inspector is in this process);
-// remote connections get INVALID_REQUEST: a remote inspector would
-// have to reach back into this process through the middleman.
+// Works on every connection. For a remote node the registration travels through its broker
+// and the node's inspector reaches the component back through CAF's middleman; it drops the
+// component when this process stops or loses the connection.
 
 #include "tributary/client/connection.hpp"
 #include "tributary/client/error.hpp"
