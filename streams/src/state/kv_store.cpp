@@ -2,6 +2,7 @@
 // transaction with the changelog checkpoint and the row count beside it. Scans are in
 // kv_store_scan.cpp.
 #include "kv_store_impl.hpp"
+#include "store_core.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -43,39 +44,18 @@ client::outcome<void> kv_store::impl::prepare_all() {
   return {};
 }
 
-// One write, with the row count kept exact: a key known to be stored is UPDATEd, any other
-// INSERTed unless present (ON CONFLICT DO NOTHING); when that finds nothing to do, the other
-// statement runs. New rows (a windowed count's next window) and rewrites of cached rows both
-// cost one b-tree search.
 client::outcome<void> kv_store::impl::apply(std::string_view key,
                                             const std::optional<std::string>& value,
                                             bool is_stored) {
-  auto run = [&](sqlite_stmt& st) -> client::outcome<int64_t> {
-    reset_on_exit guard(st);
-    st.bind_blob(1, key);
-    if (value)
-      st.bind_blob(2, *value);
-    if (int rc = st.step(); rc != SQLITE_DONE)
-      return db->fail(rc, st.sql());
-    return db->changes();
-  };
-  if (!value) {
-    auto deleted = run(erase);
-    if (!deleted)
-      return deleted.err();
-    rows -= *deleted;
-    return {};
-  }
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    bool is_update = (attempt == 0) == is_stored;
-    auto changed = run(is_update ? update : insert);
-    if (!changed)
-      return changed.err();
-    if (*changed > 0) {
-      rows += is_update ? 0 : 1;
-      return {};
-    }
-  }
+  auto delta = detail::upsert(*db, erase, update, insert, value.has_value(), is_stored,
+                              [&](sqlite_stmt& st) {
+                                st.bind_blob(1, key);
+                                if (value)
+                                  st.bind_blob(2, *value);
+                              });
+  if (!delta)
+    return delta.err();
+  rows += *delta;
   return {};
 }
 
@@ -96,20 +76,12 @@ client::outcome<std::unique_ptr<kv_store>> kv_store::open(const std::filesystem:
   im->db = std::move(*conn);
   if (auto r = im->prepare_all(); !r)
     return r.err();
-  auto rows = im->db->read_meta("rows");
-  auto checkpoint = im->db->read_meta("checkpoint");
-  if (!rows || !checkpoint)
-    return !rows ? rows.err() : checkpoint.err();
-  if (*rows) {
-    im->rows = **rows;
-  } else { // a new file: count once (0 rows, cheap)
-    reset_on_exit guard(im->count);
-    if (int rc = im->count.step(); rc != SQLITE_ROW)
-      return im->db->fail(rc, im->count.sql());
-    im->rows = im->count.int64(0);
-  }
+  auto meta = detail::read_stored_meta(*im->db, im->count);
+  if (!meta)
+    return meta.err();
+  im->rows = meta->rows;
   std::unique_ptr<kv_store> store(new kv_store(std::move(name), file, std::move(im)));
-  store->checkpoint_ = *checkpoint;
+  store->checkpoint_ = meta->checkpoint;
   spdlog::debug("streams: kv store '{}' opened at '{}' ({} rows, checkpoint {})", store->name_,
                 file.string(), store->impl_->rows,
                 store->checkpoint_ ? std::to_string(*store->checkpoint_) : "none");
@@ -117,8 +89,7 @@ client::outcome<std::unique_ptr<kv_store>> kv_store::open(const std::filesystem:
 }
 
 client::error kv_store::closed_error() const {
-  return client::make_error(protocol::kafka_error::kafka_storage_error,
-                            "state store '" + name_ + "' is closed");
+  return detail::closed_store_error(name_);
 }
 
 client::error kv_store::busy_error(const char* what) const {
@@ -186,15 +157,15 @@ client::outcome<std::vector<change>> kv_store::flush(std::optional<int64_t> chan
   if (dirty.empty() && !changelog_offset)
     return std::vector<change>{};
   int64_t rows_before = im.rows;
-  auto written = im.db->transaction([&]() -> client::outcome<void> {
-    for (const auto* n : dirty)
-      if (auto r = im.apply(n->first, n->second.value, n->second.is_stored); !r)
-        return r;
-    if (changelog_offset)
-      if (auto r = im.db->write_meta("checkpoint", changelog_offset); !r)
-        return r;
-    return im.db->write_meta("rows", im.rows);
-  });
+  auto written = detail::write_batch(
+      *im.db,
+      [&]() -> client::outcome<void> {
+        for (const auto* n : dirty)
+          if (auto r = im.apply(n->first, n->second.value, n->second.is_stored); !r)
+            return r;
+        return {};
+      },
+      changelog_offset, im.rows);
   if (!written) {
     im.rows = rows_before;
     return written.err();
@@ -214,8 +185,7 @@ client::outcome<std::vector<change>> kv_store::flush(std::optional<int64_t> chan
 client::outcome<void> kv_store::write_checkpoint(std::optional<int64_t> changelog_offset) {
   if (!impl_)
     return closed_error();
-  auto r =
-      impl_->db->transaction([&] { return impl_->db->write_meta("checkpoint", changelog_offset); });
+  auto r = detail::write_checkpoint_only(*impl_->db, changelog_offset);
   if (r)
     checkpoint_ = changelog_offset;
   return r;
@@ -229,20 +199,18 @@ client::outcome<void> kv_store::restore_batch(const std::vector<change>& changes
     return busy_error("restore");
   auto& im = *impl_;
   if (im.cache.dirty_count() > 0)
-    return client::make_error(protocol::kafka_error::invalid_request,
-                              "state store '" + name_ + "': restore with " +
-                                  std::to_string(im.cache.dirty_count()) +
-                                  " unflushed writes; flush or wipe first");
+    return detail::unflushed_restore_error(name_, im.cache.dirty_count());
   im.cache.clear(); // clean entries may be stale once the batch is applied
   int64_t rows_before = im.rows;
-  auto written = im.db->transaction([&]() -> client::outcome<void> {
-    for (const auto& c : changes)
-      if (auto r = im.apply(c.key, c.value, false); !r)
-        return r;
-    if (auto r = im.db->write_meta("checkpoint", next_changelog_offset); !r)
-      return r;
-    return im.db->write_meta("rows", im.rows);
-  });
+  auto written = detail::write_batch(
+      *im.db,
+      [&]() -> client::outcome<void> {
+        for (const auto& c : changes)
+          if (auto r = im.apply(c.key, c.value, false); !r)
+            return r;
+        return {};
+      },
+      next_changelog_offset, im.rows);
   if (!written) {
     im.rows = rows_before;
     return written;
@@ -257,13 +225,7 @@ client::outcome<void> kv_store::wipe() {
   if (impl_->is_scanning)
     return busy_error("wipe");
   auto& im = *impl_;
-  auto r = im.db->transaction([&]() -> client::outcome<void> {
-    if (auto d = im.db->exec("DELETE FROM kv"); !d)
-      return d;
-    if (auto d = im.db->write_meta("checkpoint", std::nullopt); !d)
-      return d;
-    return im.db->write_meta("rows", 0);
-  });
+  auto r = detail::wipe_table(*im.db, "kv");
   if (!r)
     return r;
   im.cache.clear();
@@ -281,9 +243,7 @@ void kv_store::close() {
     return;
   }
   if (auto n = impl_->cache.dirty_count(); n > 0)
-    spdlog::warn("streams: state store '{}' closed with {} unflushed writes; they are dropped "
-                 "(the changelog never saw them either)",
-                 name_, n);
+    detail::warn_closing_unflushed(name_, n);
   impl_.reset();
 }
 

@@ -1,5 +1,6 @@
 // window_store: opening, point reads and writes through the cache, flush, restore and wipe.
 // Range reads and expiry are in window_store_fetch.cpp.
+#include "store_core.hpp"
 #include "window_store_impl.hpp"
 
 #include <spdlog/spdlog.h>
@@ -53,42 +54,20 @@ client::outcome<void> window_store::impl::prepare_all() {
   return {};
 }
 
-// As kv_store's apply: a window known to be stored is UPDATEd, any other INSERTed unless
-// present; the other statement runs when the first finds nothing to do. One b-tree search for
-// both a new window and a rewrite of a cached one, and the row count stays exact.
 client::outcome<void> window_store::impl::apply(const window_ref& w,
                                                 const std::optional<std::string>& value,
                                                 bool is_stored) {
-  auto run = [&](sqlite_stmt& st) -> client::outcome<int64_t> {
-    reset_on_exit guard(st);
-    st.bind_blob(1, w.key).bind_int(2, w.start).bind_int(3, w.end);
-    if (value)
-      st.bind_blob(4, *value);
-    if (int rc = st.step(); rc != SQLITE_DONE)
-      return db->fail(rc, st.sql());
-    return db->changes();
-  };
-  if (!value) {
-    auto deleted = run(erase);
-    if (!deleted)
-      return deleted.err();
-    rows -= *deleted;
-    return {};
-  }
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    bool is_update = (attempt == 0) == is_stored;
-    auto changed = run(is_update ? update : insert);
-    if (!changed)
-      return changed.err();
-    if (*changed > 0) {
-      if (!is_update) {
-        ++rows;
-        if (db_min_end)
-          db_min_end = std::min(*db_min_end, w.end);
-      }
-      return {};
-    }
-  }
+  auto delta = detail::upsert(*db, erase, update, insert, value.has_value(), is_stored,
+                              [&](sqlite_stmt& st) {
+                                st.bind_blob(1, w.key).bind_int(2, w.start).bind_int(3, w.end);
+                                if (value)
+                                  st.bind_blob(4, *value);
+                              });
+  if (!delta)
+    return delta.err();
+  rows += *delta;
+  if (*delta > 0 && db_min_end)
+    db_min_end = std::min(*db_min_end, w.end);
   return {};
 }
 
@@ -109,20 +88,12 @@ window_store::open(const std::filesystem::path& file, std::string name, window_s
   im->db = std::move(*conn);
   if (auto r = im->prepare_all(); !r)
     return r.err();
-  auto rows = im->db->read_meta("rows");
-  auto checkpoint = im->db->read_meta("checkpoint");
-  if (!rows || !checkpoint)
-    return !rows ? rows.err() : checkpoint.err();
-  if (*rows) {
-    im->rows = **rows;
-  } else { // a new file: count once (0 rows, cheap)
-    reset_on_exit guard(im->count);
-    if (int rc = im->count.step(); rc != SQLITE_ROW)
-      return im->db->fail(rc, im->count.sql());
-    im->rows = im->count.int64(0);
-  }
+  auto meta = detail::read_stored_meta(*im->db, im->count);
+  if (!meta)
+    return meta.err();
+  im->rows = meta->rows;
   std::unique_ptr<window_store> store(new window_store(std::move(name), file, std::move(im)));
-  store->checkpoint_ = *checkpoint;
+  store->checkpoint_ = meta->checkpoint;
   spdlog::debug("streams: window store '{}' opened at '{}' ({} rows, checkpoint {})", store->name_,
                 file.string(), store->impl_->rows,
                 store->checkpoint_ ? std::to_string(*store->checkpoint_) : "none");
@@ -130,8 +101,7 @@ window_store::open(const std::filesystem::path& file, std::string name, window_s
 }
 
 client::error window_store::closed_error() const {
-  return client::make_error(protocol::kafka_error::kafka_storage_error,
-                            "state store '" + name_ + "' is closed");
+  return detail::closed_store_error(name_);
 }
 
 client::outcome<std::optional<std::string>> window_store::get(std::string_view key, int64_t start,
@@ -190,19 +160,18 @@ client::outcome<std::vector<change>> window_store::flush(std::optional<int64_t> 
     return std::vector<change>{};
   int64_t rows_before = im.rows;
   auto min_end_before = im.db_min_end;
-  auto written = im.db->transaction([&]() -> client::outcome<void> {
-    for (const auto* n : dirty) {
-      const window_key& w = n->first;
-      if (auto r =
-              im.apply(window_ref{w.key, w.start, w.end}, n->second.value, n->second.is_stored);
-          !r)
-        return r;
-    }
-    if (changelog_offset)
-      if (auto r = im.db->write_meta("checkpoint", changelog_offset); !r)
-        return r;
-    return im.db->write_meta("rows", im.rows);
-  });
+  auto written = detail::write_batch(
+      *im.db,
+      [&]() -> client::outcome<void> {
+        for (const auto* n : dirty) {
+          const window_key& w = n->first;
+          window_ref ref{w.key, w.start, w.end};
+          if (auto r = im.apply(ref, n->second.value, n->second.is_stored); !r)
+            return r;
+        }
+        return {};
+      },
+      changelog_offset, im.rows);
   if (!written) {
     im.rows = rows_before;
     im.db_min_end = min_end_before;
@@ -223,8 +192,7 @@ client::outcome<std::vector<change>> window_store::flush(std::optional<int64_t> 
 client::outcome<void> window_store::write_checkpoint(std::optional<int64_t> changelog_offset) {
   if (!impl_)
     return closed_error();
-  auto& db = *impl_->db;
-  auto r = db.transaction([&] { return db.write_meta("checkpoint", changelog_offset); });
+  auto r = detail::write_checkpoint_only(*impl_->db, changelog_offset);
   if (r)
     checkpoint_ = changelog_offset;
   return r;
@@ -236,27 +204,25 @@ client::outcome<void> window_store::restore_batch(const std::vector<change>& cha
     return closed_error();
   auto& im = *impl_;
   if (im.cache.dirty_count() > 0)
-    return client::make_error(protocol::kafka_error::invalid_request,
-                              "state store '" + name_ + "': restore with " +
-                                  std::to_string(im.cache.dirty_count()) +
-                                  " unflushed writes; flush or wipe first");
+    return detail::unflushed_restore_error(name_, im.cache.dirty_count());
   im.cache.clear(); // clean entries may be stale once the batch is applied
   im.cache_min_end = std::numeric_limits<int64_t>::max();
   int64_t rows_before = im.rows;
   auto min_end_before = im.db_min_end;
-  auto written = im.db->transaction([&]() -> client::outcome<void> {
-    for (const auto& c : changes) {
-      auto w = decode_window_key(c.key);
-      if (!w)
-        return client::make_error(w.err().code, "state store '" + name_ +
-                                                    "': changelog record: " + w.err().message);
-      if (auto r = im.apply(window_ref{w->key, w->start, w->end}, c.value, false); !r)
-        return r;
-    }
-    if (auto r = im.db->write_meta("checkpoint", next_changelog_offset); !r)
-      return r;
-    return im.db->write_meta("rows", im.rows);
-  });
+  auto written = detail::write_batch(
+      *im.db,
+      [&]() -> client::outcome<void> {
+        for (const auto& c : changes) {
+          auto w = decode_window_key(c.key);
+          if (!w)
+            return client::make_error(w.err().code, "state store '" + name_ +
+                                                        "': changelog record: " + w.err().message);
+          if (auto r = im.apply(window_ref{w->key, w->start, w->end}, c.value, false); !r)
+            return r;
+        }
+        return {};
+      },
+      next_changelog_offset, im.rows);
   if (!written) {
     im.rows = rows_before;
     im.db_min_end = min_end_before;
@@ -270,13 +236,7 @@ client::outcome<void> window_store::wipe() {
   if (!impl_)
     return closed_error();
   auto& im = *impl_;
-  auto r = im.db->transaction([&]() -> client::outcome<void> {
-    if (auto d = im.db->exec("DELETE FROM win"); !d)
-      return d;
-    if (auto d = im.db->write_meta("checkpoint", std::nullopt); !d)
-      return d;
-    return im.db->write_meta("rows", 0);
-  });
+  auto r = detail::wipe_table(*im.db, "win");
   if (!r)
     return r;
   im.cache.clear();
@@ -292,9 +252,7 @@ void window_store::close() {
   if (!impl_)
     return;
   if (auto n = impl_->cache.dirty_count(); n > 0)
-    spdlog::warn("streams: state store '{}' closed with {} unflushed writes; they are dropped "
-                 "(the changelog never saw them either)",
-                 name_, n);
+    detail::warn_closing_unflushed(name_, n);
   impl_.reset();
 }
 
