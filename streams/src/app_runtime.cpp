@@ -174,10 +174,21 @@ client::outcome<void> streams_app::impl::poll_once() {
   for (const auto& [id, ranges] : work)
     ids.push_back(id);
   std::map<task_id, client::outcome<void>> results;
-  for (auto id : ids)
+  std::map<task_id, std::shared_ptr<inspected_cell>> cells;
+  for (auto id : ids) {
     results.emplace(id, client::outcome<void>{});
-  auto r = run_on_tasks(
-      ids, [&](task_id id, stream_task& t) { results.at(id) = t.process(work.at(id)); });
+    auto slot = task_slots_.find(id);
+    cells.emplace(id, slot != task_slots_.end() ? slot->second.cell : nullptr);
+  }
+  auto r = run_on_tasks(ids, [&](task_id id, stream_task& t) {
+    results.at(id) = t.process(work.at(id));
+    // The inspector shows live counters: one copy per task and poll, in the task's thread.
+    if (auto& cell = cells.at(id)) {
+      auto m = t.metrics();
+      std::lock_guard<std::mutex> lock(cell->mu);
+      cell->metrics = std::move(m);
+    }
+  });
   if (!r)
     return r;
   for (auto& [id, res] : results)
