@@ -1,7 +1,8 @@
 // Startup checks and internal topics: source topics must exist and be co-partitioned within a
 // sub-topology (a join or a multi-topic stream needs key k of every input in the same task);
-// repartition topics get the partition count of the sub-topology that writes them, changelogs
-// that of the sub-topology that owns the store.
+// internal topics get the partition count of the user topics their reader reads (else that
+// of the sub-topology that writes them), changelogs that of the sub-topology that owns the
+// store.
 #include "app_runtime.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,13 +14,19 @@ using protocol::kafka_error;
 
 int32_t streams_app::impl::partitions_of(const subtopology& st,
                                          std::map<std::string, int32_t>& known, int depth) const {
+  // A sub-topology that reads a user topic is partitioned like it: the internal topics it
+  // reads (a repartitioned stream joined with a table, a foreign-key join's subscriptions)
+  // must be co-partitioned with that topic, whatever their writers read.
   int32_t n = -1;
+  for (size_t i = 0; i < st.source_topics.size(); ++i)
+    if (!st.source_topic_internal[i])
+      n = std::max(n, known[st.source_topics[i]]);
+  if (n > 0)
+    return n;
   for (size_t i = 0; i < st.source_topics.size(); ++i) {
     const auto& t = st.source_topics[i];
-    if (!st.source_topic_internal[i]) {
-      n = std::max(n, known[t]);
+    if (!st.source_topic_internal[i])
       continue;
-    }
     auto full = config_.application_id + "-" + t;
     if (auto it = known.find(full); it != known.end()) {
       n = std::max(n, it->second);

@@ -158,3 +158,33 @@ TEST_CASE("joining topics with different partition counts fails with a clear err
   REQUIRE_FALSE(r);
   CHECK_THAT(r.err().to_string(), Catch::Contains("co-partitioned"));
 }
+
+TEST_CASE("a re-keyed stream is repartitioned like the table it joins, not like its source",
+          "[streams][joins]") {
+  // clicks has more partitions than users: the repartition topic must take the table's
+  // count, or key k of the stream and of the table land in different tasks.
+  ts::stream_builder b;
+  auto users = b.table<str, str>("users");
+  b.stream<str, str>("clicks")
+      .select_key([](const str&, const str& v) { return v.substr(0, v.find(':')); })
+      .join(users, [](const str& click, const str& user) { return click + "@" + user; })
+      .to("joined");
+  ts::topology_test_driver d(build(b));
+  REQUIRE(d.create_topic("users", 2));
+  REQUIRE(d.create_topic("clicks", 5));
+  REQUIRE(d.create_topic("joined"));
+  std::map<str, str> want;
+  for (int u = 0; u < 8; ++u)
+    REQUIRE(d.pipe<str, str>("users", "u" + std::to_string(u), "name" + std::to_string(u), 1));
+  process(d);
+  for (int i = 0; i < 40; ++i) {
+    auto user = "u" + std::to_string(i % 8);
+    auto click = user + ":c" + std::to_string(i);
+    REQUIRE(d.pipe<str, str>("clicks", "k" + std::to_string(i), click, 10 + i));
+    want[user] = click + "@name" + std::to_string(i % 8);
+  }
+  process(d);
+  auto joined = d.read<str, str>("joined");
+  CHECK(joined.size() == 40);
+  CHECK(as_map(joined) == want);
+}
