@@ -125,6 +125,21 @@ public:
         });
   }
 
+  /// Foreign-key joins (Kafka's KIP-213): each row joined with the row of `other` whose key
+  /// foreign_key(value) names, kept up to date as either table changes. join: rows whose
+  /// foreign row exists, f(v, vo); left_join: every row, f(v, std::optional<vo>). The tables
+  /// need not be co-partitioned; both must be materialized. The result is materialized in a
+  /// store named like the join. Defined in foreign_key_join.hpp.
+  template <class KO, class VO, class FK, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const VO&>>,
+            class = std::enable_if_t<std::is_invocable_v<FK&, const V&>>>
+  ktable<K, VR> join(const ktable<KO, VO>& other, FK foreign_key, F f, std::string name = {}) const;
+  template <class KO, class VO, class FK, class F,
+            class VR = std::decay_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>,
+            class = std::enable_if_t<std::is_invocable_v<FK&, const V&>>>
+  ktable<K, VR> left_join(const ktable<KO, VO>& other, FK foreign_key, F f,
+                          std::string name = {}) const;
+
   /// The grace period of a windowed table (-1 for other tables).
   int64_t grace_ms() const { return grace_ms_; }
   void set_grace(int64_t g) { grace_ms_ = g; }

@@ -3,6 +3,7 @@
 // topologies, and the runtime (streams_app). See docs/STREAMS.md.
 
 #include "tributary/streams/custom_processor.hpp"
+#include "tributary/streams/foreign_key_join.hpp"
 #include "tributary/streams/joins.hpp"
 #include "tributary/streams/kgrouped_stream.hpp"
 #include "tributary/streams/kstream.hpp"
