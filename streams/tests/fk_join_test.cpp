@@ -85,6 +85,7 @@ TEST_CASE("a foreign-key join follows both tables", "[streams][joins][fk]") {
                                                       {"o2", {"pen for Ada", "pen for Ada L."}}});
   // An order moves to another customer: it follows the new one only.
   REQUIRE(d.pipe<str, str>("customers", "c2", "Grace", 1400));
+  process(d); // else the subscription may reach the other side first: "no customer" for now
   REQUIRE(d.pipe<str, str>("orders", "o1", "c2|book", 1500));
   process(d);
   CHECK(updates(d) == std::map<str, std::vector<str>>{{"o1", {"book for Grace"}}});
